@@ -65,6 +65,20 @@ type Key struct {
 // an unknown alg, [errcode.ErrMalformedPublicKey] for everything else. Their
 // messages never include key material.
 func ParseKey(data []byte) (*Key, error) {
+	return ParseKeyWith(data, ParseOptions{})
+}
+
+// ParseOptions widens what [ParseKeyWith] accepts beyond the safe default.
+type ParseOptions struct {
+	// AllowSHA1 accepts RSA keys whose alg is RS1 (-65535). Old Windows
+	// Hello TPMs register such credentials; SHA-1 signatures can be
+	// forged by a well-funded attacker, so it is off unless the relying
+	// party chooses to support those devices.
+	AllowSHA1 bool
+}
+
+// ParseKeyWith is [ParseKey] with options.
+func ParseKeyWith(data []byte, opts ParseOptions) (*Key, error) {
 	var m keyMap
 	if err := readKeyMap(data, &m); err != nil {
 		return nil, err
@@ -85,6 +99,9 @@ func ParseKey(data []byte) (*Key, error) {
 	}
 	alg := Algorithm(a)
 	info, ok := lookupAlg(alg)
+	if !ok && alg == RS1 && opts.AllowSHA1 {
+		info, ok = algInfo{ktyRSA, 0, 0}, true
+	}
 	if !ok {
 		return nil, errcode.Mismatch(errcode.ErrUnsupportedAlgorithm, checkAlgIdentifier,
 			"COSE key algorithm is not supported", "a supported algorithm", alg.String())

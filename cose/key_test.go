@@ -2,12 +2,15 @@ package cose
 
 import (
 	"bytes"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/rsa"
+	"crypto/sha1"
 	"crypto/x509"
+	"errors"
 	"math/big"
 	"strings"
 	"testing"
@@ -417,5 +420,41 @@ func TestAlgorithmHelpers(t *testing.T) {
 				t.Errorf("base() = %v, want %v", c.alg.base(), c.base)
 			}
 		})
+	}
+}
+
+func TestRS1KeysOnlyWhenAllowed(t *testing.T) {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := Marshal(&priv.PublicKey, RS256)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Re-label the key RS1: alg (3) is encoded as 0x39 0x0100 (-257); RS1
+	// is 0x39 0xfffe (-65535).
+	rs1 := bytes.Replace(data, []byte{0x03, 0x39, 0x01, 0x00}, []byte{0x03, 0x39, 0xff, 0xfe}, 1)
+	if bytes.Equal(rs1, data) {
+		t.Fatal("could not re-label the key")
+	}
+	if _, err := ParseKey(rs1); errcode.Code(err) != "unsupported-algorithm" {
+		t.Fatalf("ParseKey(RS1 key) = %v, want unsupported-algorithm", err)
+	}
+	k, err := ParseKeyWith(rs1, ParseOptions{AllowSHA1: true})
+	if err != nil {
+		t.Fatalf("ParseKeyWith(RS1, AllowSHA1): %v", err)
+	}
+	msg := []byte("signed by an old TPM")
+	d := sha1.Sum(msg)
+	sig, err := rsa.SignPKCS1v15(nil, priv, crypto.SHA1, d[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := k.Verify(msg, sig); err != nil {
+		t.Fatalf("RS1 signature: %v", err)
+	}
+	if err := k.Verify([]byte("other"), sig); !errors.Is(err, ErrSignature) {
+		t.Fatalf("RS1 wrong message: %v", err)
 	}
 }

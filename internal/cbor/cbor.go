@@ -153,3 +153,26 @@ func itemLen(data []byte, off, depth int) (int, error) {
 		return off, nil
 	}
 }
+
+// Bytes is a byte-string member. The decoder would otherwise also fill a
+// []byte from an array of small integers, a second spelling of the same
+// bytes; Bytes accepts only a CBOR byte string. A CBOR null leaves it nil, so
+// a required member reads as absent.
+type Bytes []byte
+
+// UnmarshalCBOR implements the decoder's Unmarshaler.
+func (b *Bytes) UnmarshalCBOR(data []byte) error {
+	if len(data) == 1 && data[0] == 0xf6 { // null
+		*b = nil
+		return nil
+	}
+	if len(data) == 0 || data[0]>>5 != 2 {
+		return fmt.Errorf("%w: not a byte string", ErrMalformed)
+	}
+	var raw []byte
+	if err := dec.Unmarshal(data, &raw); err != nil {
+		return err
+	}
+	*b = raw
+	return nil
+}

@@ -191,3 +191,28 @@ func FuzzItemLen(f *testing.F) {
 		}
 	})
 }
+
+func TestBytesOnlyByteStrings(t *testing.T) {
+	var v struct {
+		B Bytes `cbor:"1,keyasint"`
+	}
+	if err := Unmarshal(mustHex(t, "a1014201ff"), &v); err != nil || !bytes.Equal(v.B, []byte{1, 0xff}) {
+		t.Fatalf("byte string: %x, %v", v.B, err)
+	}
+	// The same bytes as an array of integers: plain []byte would take it.
+	var plain struct {
+		B []byte `cbor:"1,keyasint"`
+	}
+	arr := mustHex(t, "a101820118ff")
+	if err := Unmarshal(arr, &plain); err != nil {
+		t.Logf("the decoder no longer fills []byte from arrays: %v", err)
+	}
+	v.B = nil
+	if err := Unmarshal(arr, &v); err == nil {
+		t.Fatalf("Bytes accepted an array: %x", v.B)
+	}
+	v.B = []byte{1}
+	if err := Unmarshal(mustHex(t, "a101f6"), &v); err != nil || v.B != nil {
+		t.Fatalf("null: %x, %v", v.B, err)
+	}
+}

@@ -1,0 +1,299 @@
+package attestation
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"crypto/x509"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gopasskey/passkey/cose"
+	"github.com/gopasskey/passkey/credential"
+	"github.com/gopasskey/passkey/errcode"
+	"github.com/gopasskey/passkey/internal/cbor"
+	"github.com/gopasskey/passkey/internal/clientdata"
+	"github.com/gopasskey/passkey/origin"
+)
+
+// Expect is what the relying party expected of a registration: everything
+// the verification needs that the response itself cannot say. The zero value
+// is not usable: an empty RP ID, origin set, challenge or algorithm list is a
+// configuration error, never "accept anything".
+type Expect struct {
+	// RPID is the relying party ID the options named; it must be the RP ID
+	// of Origins.
+	RPID string
+	// Origins is the accepted-origin set, built once with [origin.NewSet].
+	Origins *origin.Set
+	// Challenge is the challenge the options carried.
+	Challenge []byte
+	// Algorithms lists the COSE algorithms offered in pubKeyCredParams. The
+	// credential key's algorithm must be one of them, by literal identifier.
+	Algorithms []cose.Algorithm
+	// RequireUserVerification fails a registration without the UV flag.
+	RequireUserVerification bool
+	// Conditional marks a registration made under conditional mediation
+	// (an automatic passkey upgrade), where UP may be clear.
+	Conditional bool
+	// TrustAnchors, when set, requires the attestation to chain to one of
+	// these roots: none and self attestation are then refused with
+	// attestation-type-not-allowed, and a chain that does not verify with
+	// attestation-untrusted. When nil, certificate chains are still checked
+	// for internal consistency and validity at the verification time.
+	TrustAnchors *x509.CertPool
+	// Now is the verification time for certificate validity. Zero means
+	// time.Now().
+	Now time.Time
+	// AllowSHA1 accepts RS1 (RSASSA-PKCS1-v1_5 with SHA-1): attestation
+	// signatures and credential keys of old Windows Hello TPMs. Off by
+	// default; when on, list cose.RS1 in Algorithms to accept such keys.
+	AllowSHA1 bool
+	// AllowUnregisteredTPMVendor accepts a tpm attestation whose
+	// manufacturer is not in the TCG TPM vendor registry (the spec's own
+	// test vector uses id:00000000). Off by default.
+	AllowUnregisteredTPMVendor bool
+	// AllowAndroidSoftwareKeys lets android-key read origin and purpose
+	// from softwareEnforced as well as teeEnforced, accepting keys not
+	// backed by a TEE or StrongBox. Off by default.
+	AllowAndroidSoftwareKeys bool
+}
+
+// Result is a verified registration.
+type Result struct {
+	// Record is the credential to store. UserHandle and Name are left for
+	// the caller, who knows the account.
+	Record credential.Record
+	// Format is the attestation statement format identifier.
+	Format string
+	// Type is the attestation type the statement yielded.
+	Type Type
+	// TrustPath is the attestation certificate chain, leaf first; empty for
+	// none and self attestation.
+	TrustPath []*x509.Certificate
+	// Flags are the authenticator data flags.
+	Flags credential.Flags
+	// Extensions is the raw CBOR map of authenticator extension outputs
+	// (signed), nil when there were none.
+	Extensions []byte
+}
+
+// validate reports configuration mistakes in e.
+func (e *Expect) validate() error {
+	switch {
+	case e.RPID == "":
+		return &errcode.ConfigError{Field: "Expect.RPID", Problem: "empty", Fix: "set the RP ID the options named"}
+	case e.Origins == nil:
+		return &errcode.ConfigError{Field: "Expect.Origins", Problem: "nil", Fix: "build the set once with origin.NewSet"}
+	case e.Origins.RPID() != e.RPID:
+		return &errcode.ConfigError{Field: "Expect.Origins", Problem: "built for another RP ID", Fix: "use the set built for Expect.RPID"}
+	case len(e.Challenge) == 0:
+		return &errcode.ConfigError{Field: "Expect.Challenge", Problem: "empty", Fix: "pass the challenge the options carried"}
+	case len(e.Algorithms) == 0:
+		return &errcode.ConfigError{Field: "Expect.Algorithms", Problem: "empty", Fix: "pass the algorithms offered in pubKeyCredParams"}
+	}
+	return nil
+}
+
+// attestationObject is the CBOR map of #sctn-attestation. Unknown keys are
+// tolerated.
+type attestationObject struct {
+	Fmt      *string         `cbor:"fmt"`
+	AttStmt  cbor.RawMessage `cbor:"attStmt"`
+	AuthData cbor.Bytes      `cbor:"authData"`
+}
+
+// Verify runs the registration ceremony's checks in the spec's order
+// (#sctn-registering-a-new-credential) and returns the credential to store.
+// A rejection is an *errcode.Error naming the first check that failed; a
+// mistake in e is an *errcode.ConfigError.
+func (r *Response) Verify(e Expect) (*Result, error) {
+	if err := e.validate(); err != nil {
+		return nil, err
+	}
+	now := e.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+
+	// Steps 5–11: client data.
+	cd, err := clientdata.Parse(r.clientDataJSON)
+	if err != nil {
+		return nil, err
+	}
+	if err := cd.Verify("webauthn.create", e.Challenge, e.Origins); err != nil {
+		return nil, err
+	}
+	// Step 12.
+	clientDataHash := sha256.Sum256(r.clientDataJSON)
+
+	// Step 13: the attestation object and its authenticator data.
+	var obj attestationObject
+	if err := cbor.Unmarshal(r.attestationObject, &obj); err != nil {
+		return nil, errcode.Wrap(errcode.ErrMalformedAttestationObject, "sctn-attestation", "attestationObject is not a CBOR map", err)
+	}
+	if obj.Fmt == nil || obj.AttStmt == nil || obj.AuthData == nil {
+		return nil, errcode.New(errcode.ErrMalformedAttestationObject, "sctn-attestation", "attestationObject lacks fmt, attStmt or authData")
+	}
+	if r.authDataCopy != nil && !bytes.Equal(r.authDataCopy, obj.AuthData) {
+		return nil, errcode.New(errcode.ErrMalformedResponse, "dom-authenticatorattestationresponse-getauthenticatordata",
+			"response.authenticatorData differs from the attestation object's")
+	}
+	ad, err := credential.ParseAuthenticatorData(obj.AuthData)
+	if err != nil {
+		return nil, err
+	}
+	if !ad.Flags.HasAttestedCredentialData() {
+		return nil, errcode.New(errcode.ErrMissingCredentialData, "reg-ceremony-attested-credential-data", "the AT flag is clear")
+	}
+	acd := &ad.AttestedCredentialData
+	if !bytes.Equal(acd.CredentialID, r.rawID) {
+		return nil, errcode.New(errcode.ErrCredentialIDMismatch, "reg-ceremony-attested-credential-data",
+			"rawId differs from the credential ID in authenticator data")
+	}
+
+	// Step 14.
+	rpIDHash := sha256.Sum256([]byte(e.RPID))
+	if !bytes.Equal(ad.RPIDHash, rpIDHash[:]) {
+		return nil, errcode.Mismatch(errcode.ErrRPIDMismatch, "reg-ceremony-rp-id-hash",
+			"rpIdHash is not SHA-256 of the RP ID", e.RPID, "another RP ID")
+	}
+	// Steps 15–17.
+	if err := checkFlags(ad.Flags, !e.Conditional, e.RequireUserVerification); err != nil {
+		return nil, err
+	}
+
+	// Step 20: the credential key's algorithm was offered, then the key is valid.
+	key, err := parseCredentialKey(acd.PublicKey, e.Algorithms, e.AllowSHA1)
+	if err != nil {
+		return nil, err
+	}
+	if r.publicKeyAlgorithm != nil && *r.publicKeyAlgorithm != int64(key.Algorithm()) {
+		return nil, errcode.Mismatch(errcode.ErrMalformedResponse, "dom-authenticatorattestationresponse-getpublickeyalgorithm",
+			"response.publicKeyAlgorithm differs from the credential key's", key.Algorithm().String(),
+			cose.Algorithm(*r.publicKeyAlgorithm).String())
+	}
+
+	// Steps 21–22: the statement.
+	verify, ok := lookupFormat(*obj.Fmt)
+	if !ok {
+		return nil, errcode.Mismatch(errcode.ErrUnsupportedAttestationFormat, "reg-ceremony-verify-attestation",
+			"unsupported attestation statement format", "a supported format", printable(*obj.Fmt))
+	}
+	v, err := verify(&statement{
+		raw:            obj.AttStmt,
+		authData:       &ad,
+		clientDataHash: clientDataHash[:],
+		key:            key,
+		now:            now,
+		allowSHA1:      e.AllowSHA1,
+
+		tpmAnyVendor:       e.AllowUnregisteredTPMVendor,
+		androidKeySoftware: e.AllowAndroidSoftwareKeys,
+	})
+	if err != nil {
+		return nil, errcode.Wrap(errcode.ErrAttestationInvalid, "reg-ceremony-verify-attestation", *obj.Fmt+" statement", err)
+	}
+
+	// Steps 23–24: trust.
+	if err := assessTrust(v, e.TrustAnchors, now); err != nil {
+		return nil, err
+	}
+
+	// Step 27: the credential record.
+	res := &Result{
+		Format:     *obj.Fmt,
+		Type:       v.typ,
+		TrustPath:  v.trustPath,
+		Flags:      ad.Flags,
+		Extensions: ad.Extensions,
+		Record: credential.Record{
+			ID:                      r.rawID,
+			PublicKey:               slices.Clone(acd.PublicKey),
+			Alg:                     key.Algorithm(),
+			SignCount:               ad.SignCount,
+			UVInitialized:           ad.Flags.UserVerified(),
+			BackupEligible:          credential.TristateOf(ad.Flags.BackupEligible()),
+			BackupState:             ad.Flags.BackupState(),
+			Transports:              r.transports,
+			AAGUID:                  acd.AAGUID,
+			RPID:                    e.RPID,
+			AttestationFormat:       *obj.Fmt,
+			AttestationType:         string(v.typ),
+			AuthenticatorAttachment: attachment(r.attachment),
+			CreatedAt:               now,
+		},
+	}
+	if len(v.trustPath) > 0 {
+		res.Record.TrustPath = make([][]byte, len(v.trustPath))
+		for i, c := range v.trustPath {
+			res.Record.TrustPath[i] = c.Raw
+		}
+	}
+	return res, nil
+}
+
+// checkFlags applies the UP, UV and BE/BS rules shared by both ceremonies'
+// steps (#reg-ceremony-user-present and following).
+func checkFlags(f credential.Flags, requireUP, requireUV bool) error {
+	if requireUP && !f.UserPresent() {
+		return errcode.New(errcode.ErrUserNotPresent, "reg-ceremony-user-present", "the UP flag is clear")
+	}
+	if requireUV && !f.UserVerified() {
+		return errcode.New(errcode.ErrUserNotVerified, "reg-ceremony-user-verified", "the UV flag is clear and user verification is required")
+	}
+	if f.BackupState() && !f.BackupEligible() {
+		return errcode.New(errcode.ErrBackupFlagsInvalid, "reg-ceremony-verify-bs", "BS is set while BE is clear")
+	}
+	return nil
+}
+
+// parseCredentialKey checks that the key's algorithm was offered, by literal
+// identifier, and then that the key is valid. The offered check comes first
+// (#reg-ceremony-verify-alg), so a malformed key of an algorithm that was not
+// offered reports unsupported-algorithm.
+func parseCredentialKey(raw []byte, offered []cose.Algorithm, allowSHA1 bool) (*cose.Key, error) {
+	key, err := cose.ParseKeyWith(raw, cose.ParseOptions{AllowSHA1: allowSHA1})
+	if err != nil {
+		if alg, ok := peekAlg(raw); ok && !slices.Contains(offered, alg) {
+			return nil, errcode.Mismatch(errcode.ErrUnsupportedAlgorithm, "reg-ceremony-verify-alg",
+				"the credential key's algorithm was not offered", "an offered algorithm", alg.String())
+		}
+		return nil, err
+	}
+	if !slices.Contains(offered, key.Algorithm()) {
+		return nil, errcode.Mismatch(errcode.ErrUnsupportedAlgorithm, "reg-ceremony-verify-alg",
+			"the credential key's algorithm was not offered", "an offered algorithm", key.Algorithm().String())
+	}
+	return key, nil
+}
+
+// peekAlg reads the alg (3) member of a COSE key that failed to parse.
+func peekAlg(raw []byte) (cose.Algorithm, bool) {
+	var k struct {
+		Alg *int64 `cbor:"3,keyasint"`
+	}
+	if cbor.Unmarshal(raw, &k) != nil || k.Alg == nil {
+		return 0, false
+	}
+	return cose.Algorithm(*k.Alg), true
+}
+
+// attachment keeps the two known values; anything else is treated as null
+// (#enumdef-authenticatorattachment).
+func attachment(s string) string {
+	if s == "platform" || s == "cross-platform" {
+		return s
+	}
+	return ""
+}
+
+// printable makes an attacker-chosen string safe for a log line: at most 32
+// bytes, escaped.
+func printable(s string) string {
+	if len(s) > 32 {
+		s = s[:32]
+	}
+	q := strconv.QuoteToASCII(s)
+	return q[1 : len(q)-1]
+}
