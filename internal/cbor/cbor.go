@@ -35,15 +35,17 @@ var (
 
 func mustDec() fx.DecMode {
 	m, err := fx.DecOptions{
-		DupMapKey:        fx.DupMapKeyEnforcedAPF,
-		IndefLength:      fx.IndefLengthForbidden,
-		TagsMd:           fx.TagsForbidden,
-		MaxNestedLevels:  MaxDepth,
-		MaxArrayElements: MaxElements,
-		MaxMapPairs:      MaxElements,
-		UTF8:             fx.UTF8RejectInvalid,
-		IntDec:           fx.IntDecConvertSignedOrFail,
-		DefaultMapType:   nil,
+		DupMapKey: fx.DupMapKeyEnforcedAPF,
+		// Text keys name members exactly: "Fmt" is not "fmt".
+		FieldNameMatching: fx.FieldNameMatchingCaseSensitive,
+		IndefLength:       fx.IndefLengthForbidden,
+		TagsMd:            fx.TagsForbidden,
+		MaxNestedLevels:   MaxDepth,
+		MaxArrayElements:  MaxElements,
+		MaxMapPairs:       MaxElements,
+		UTF8:              fx.UTF8RejectInvalid,
+		IntDec:            fx.IntDecConvertSignedOrFail,
+		DefaultMapType:    nil,
 	}.DecMode()
 	if err != nil {
 		panic(err) // the options above are constants; a failure is a programming error

@@ -216,3 +216,16 @@ func TestBytesOnlyByteStrings(t *testing.T) {
 		t.Fatalf("null: %x, %v", v.B, err)
 	}
 }
+
+func TestFieldNamesCaseSensitive(t *testing.T) {
+	var v struct {
+		Fmt *string `cbor:"fmt"`
+	}
+	// {"Fmt": "none"}
+	if err := Unmarshal(mustHex(t, "a163466d74646e6f6e65"), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.Fmt != nil {
+		t.Fatalf(`"Fmt" filled the "fmt" member with %q`, *v.Fmt)
+	}
+}

@@ -1,6 +1,7 @@
 package clientdata
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"unicode/utf8"
@@ -76,6 +77,15 @@ func Parse(raw []byte) (ClientData, error) {
 				"client data has no "+m.name+" member")
 		}
 	}
+	for _, m := range []struct {
+		name string
+		seen bool
+	}{{"type", true}, {"challenge", true}, {"origin", true}, {"crossOrigin", w.CrossOrigin.seen}, {"topOrigin", w.TopOrigin.seen}} {
+		if m.seen && !hasKey(doc, m.name) && !hasEscapedKey(doc, m.name) {
+			return ClientData{}, errcode.New(errcode.ErrMalformedClientData, anchorClientData,
+				"client data spells the "+m.name+" member in another case")
+		}
+	}
 	return ClientData{
 		Raw:            raw,
 		Type:           w.Type.val,
@@ -105,4 +115,45 @@ func decodeError(err error) error {
 			"client data is a JSON "+ute.Value+", not an object")
 	}
 	return errcode.Wrap(errcode.ErrMalformedClientData, anchorClientData, "client data cannot be decoded", err)
+}
+
+// hasKey reports whether doc, a valid JSON document, has name spelled
+// exactly as a member name: `"name"` followed by optional white space and a
+// colon. encoding/json matches member names without regard to case, so
+// {"Type": …} would otherwise be read as type; refusing case variants keeps
+// every reader of the bytes in agreement. In a string value a quote is
+// escaped, so the pattern occurs only as a member name, of the object itself
+// or of one nested in it (a case variant at the top beside the exact name in
+// a nested object still passes; no browser sends either).
+func hasKey(doc []byte, name string) bool {
+	for off := 0; off < len(doc); {
+		i := bytes.Index(doc[off:], []byte(name))
+		if i < 0 {
+			return false
+		}
+		start, end := off+i, off+i+len(name)
+		off = end
+		if start == 0 || doc[start-1] != '"' || end >= len(doc) || doc[end] != '"' {
+			continue
+		}
+		after := bytes.TrimLeft(doc[end+1:], " \t\r\n")
+		if len(after) > 0 && after[0] == ':' {
+			return true
+		}
+	}
+	return false
+}
+
+// hasEscapedKey is hasKey for the rare document that spells member names
+// with escapes ("\u0074ype" is "type"): it decodes the top-level names.
+func hasEscapedKey(doc []byte, name string) bool {
+	if bytes.IndexByte(doc, '\\') < 0 {
+		return false
+	}
+	var m map[string]json.RawMessage
+	if json.Unmarshal(doc, &m) != nil {
+		return false
+	}
+	_, ok := m[name]
+	return ok
 }

@@ -65,9 +65,6 @@ func TestParseAccepts(t *testing.T) {
 		{"empty strings are well formed", `{"type":"","challenge":"","origin":""}`, fields{}},
 		{"empty top origin", `{"type":"webauthn.get","challenge":"AAECAw","origin":"https://example.com","topOrigin":""}`,
 			with(func(f *fields) { f.hasTop = true })},
-		// encoding/json reads member names without regard to case; a lone
-		// variant is read as the member (see Parse), only a second one fails.
-		{"lone case variant", `{"Type":"webauthn.get","challenge":"AAECAw","origin":"https://example.com"}`, base},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -199,5 +196,29 @@ func TestSourceText(t *testing.T) {
 	var none *source
 	if got := none.text([]byte("x")); got != "x" {
 		t.Errorf("nil source: %q", got)
+	}
+}
+
+func TestMemberNamesExact(t *testing.T) {
+	good := `{"type":"webauthn.get","challenge":"AAAA","origin":"https://example.com","crossOrigin":false}`
+	if _, err := Parse([]byte(good)); err != nil {
+		t.Fatalf("exact names refused: %v", err)
+	}
+	spaced := `{"type" :"webauthn.get", "challenge"	: "AAAA","origin":"https://example.com"}`
+	if _, err := Parse([]byte(spaced)); err != nil {
+		t.Fatalf("white space before the colon refused: %v", err)
+	}
+	for _, bad := range []string{
+		`{"Type":"webauthn.get","challenge":"AAAA","origin":"https://example.com"}`,
+		`{"type":"webauthn.get","chAllenge":"AAAA","origin":"https://example.com"}`,
+		`{"type":"webauthn.get","challenge":"AAAA","ORIGIN":"https://example.com"}`,
+		`{"type":"webauthn.get","challenge":"AAAA","origin":"https://example.com","crossorigin":false}`,
+		`{"type":"webauthn.get","challenge":"AAAA","origin":"https://example.com","crossOrigin":true,"toporigin":"https://a.example"}`,
+		// The exact name only inside a value does not count.
+		`{"Type":"webauthn.get","challenge":"AAAA","origin":"https://example.com","x":"\"type\":"}`,
+	} {
+		if _, err := Parse([]byte(bad)); errcode.Code(err) != "malformed-client-data" {
+			t.Errorf("Parse(%s) = %v, want malformed-client-data", bad, err)
+		}
 	}
 }
