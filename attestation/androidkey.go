@@ -58,6 +58,15 @@ const (
 // key the Android OS generated in software does not pass for a hardware
 // one; statement.androidKeySoftware reads the union of both lists, as the
 // spec allows an RP to.
+//
+// The trust step does not check the validity period of the attestation
+// certificate itself (x5c[0]), only of the CA certificates above it. Keystore
+// does not take the leaf's dates from a CA's policy: they are what the key's
+// requester asked for (CERTIFICATE_NOT_BEFORE / _NOT_AFTER) or fixed
+// defaults (the Unix epoch to 2048), and a device whose clock runs ahead
+// stamps a notBefore in the future. Peers relax the leaf's dates likewise.
+// The intermediates, which Google's attestation CAs issue with real (on
+// remotely provisioned devices, two-week) lifetimes, are checked as usual.
 func verifyAndroidKey(s *statement) (verdict, error) {
 	if _, err := checkStmt(s.raw, checkAndroidKey, androidKeyMembers, nil); err != nil {
 		return verdict{}, err
@@ -114,7 +123,7 @@ func verifyAndroidKey(s *statement) (verdict, error) {
 		return verdict{}, errcode.Mismatch(errcode.ErrAttestationInvalid, checkAndroidKey,
 			"the key's purpose in "+lists+" does not include signing", "KM_PURPOSE_SIGN (2)", intList(purposes))
 	}
-	return verdict{typ: TypeBasic, trustPath: certs}, nil
+	return verdict{typ: TypeBasic, trustPath: certs, leafDatesUnchecked: true}, nil
 }
 
 func intList(list []int64) string {

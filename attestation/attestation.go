@@ -36,12 +36,28 @@ type Expect struct {
 	// Conditional marks a registration made under conditional mediation
 	// (an automatic passkey upgrade), where UP may be clear.
 	Conditional bool
-	// TrustAnchors, when set, requires the attestation to chain to one of
-	// these roots: none and self attestation are then refused with
-	// attestation-type-not-allowed, and a chain that does not verify with
-	// attestation-untrusted. When nil, certificate chains are still checked
-	// for internal consistency and validity at the verification time.
+	// TrustAnchors are roots the attestation may chain to, whatever its
+	// format. Setting it (or TrustSource) requires a trusted attestation
+	// unless Trust says otherwise: none and self attestation are then
+	// refused with attestation-type-not-allowed, and a chain that does not
+	// verify with attestation-untrusted. When neither is set, certificate
+	// chains are still checked for internal consistency and validity at the
+	// verification time.
 	TrustAnchors *x509.CertPool
+	// TrustSource supplies trust anchors per statement, by format and
+	// authenticator model: a FIDO metadata BLOB, or roots.Source() (package
+	// attestation/roots) for the roots the library ships. A path is trusted
+	// when it verifies to the source's roots or to TrustAnchors.
+	TrustSource TrustSource
+	// Trust is the trust policy; the zero value requires trust exactly
+	// when TrustAnchors or TrustSource is set. See [TrustPolicy].
+	Trust TrustPolicy
+	// AllowedAAGUIDs, when non-empty, accepts only credentials of these
+	// authenticator models; DeniedAAGUIDs refuses those models (and wins
+	// over AllowedAAGUIDs). A refusal is authenticator-not-allowed. The
+	// AAGUID is attested only when Result.Trusted is true; otherwise it is
+	// the authenticator's claim.
+	AllowedAAGUIDs, DeniedAAGUIDs []credential.AAGUID
 	// Now is the verification time for certificate validity. Zero means
 	// time.Now().
 	Now time.Time
@@ -57,6 +73,12 @@ type Expect struct {
 	// from softwareEnforced as well as teeEnforced, accepting keys not
 	// backed by a TEE or StrongBox. Off by default.
 	AllowAndroidSoftwareKeys bool
+	// SafetyNetMaxAge is how long before Now an android-safetynet
+	// response's timestampMs may lie; zero means DefaultSafetyNetMaxAge.
+	SafetyNetMaxAge time.Duration
+	// SafetyNetClockSkew is how far after Now it may lie; zero means
+	// DefaultSafetyNetClockSkew.
+	SafetyNetClockSkew time.Duration
 }
 
 // Result is a verified registration.
@@ -66,11 +88,26 @@ type Result struct {
 	Record credential.Record
 	// Format is the attestation statement format identifier.
 	Format string
-	// Type is the attestation type the statement yielded.
+	// Type is the attestation type the statement yielded: self when it
+	// was downgraded (Downgraded). For a compound statement it is the
+	// weakest of its statements' types, ranked none < self < basic = attca
+	// = anonca; of equally weak statements the first decides, and Type,
+	// TrustPath, Trusted and Downgraded are that statement's.
 	Type Type
 	// TrustPath is the attestation certificate chain, leaf first; empty for
 	// none and self attestation.
 	TrustPath []*x509.Certificate
+	// Trusted reports that TrustPath verified to a trust anchor from
+	// Expect.TrustAnchors or Expect.TrustSource. For a compound statement:
+	// the deciding statement's path did.
+	Trusted bool
+	// Downgraded is set when the statement verified but its path did not,
+	// and Expect.Trust is TrustOrDowngrade: the credential is then kept as
+	// one with self attestation.
+	Downgraded *Downgrade
+	// Compound holds each statement of a compound statement, in order,
+	// with its own trust decision; nil for other formats.
+	Compound []Statement
 	// Flags are the authenticator data flags.
 	Flags credential.Flags
 	// Extensions is the raw CBOR map of authenticator extension outputs
@@ -91,16 +128,17 @@ func (e *Expect) validate() error {
 		return &errcode.ConfigError{Field: "Expect.Challenge", Problem: "empty", Fix: "pass the challenge the options carried"}
 	case len(e.Algorithms) == 0:
 		return &errcode.ConfigError{Field: "Expect.Algorithms", Problem: "empty", Fix: "pass the algorithms offered in pubKeyCredParams"}
+	case e.Trust > TrustOrDowngrade:
+		return &errcode.ConfigError{Field: "Expect.Trust", Problem: "unknown policy " + strconv.Itoa(int(e.Trust)),
+			Fix: "use TrustDefault, TrustRequired or TrustOrDowngrade"}
+	case e.Trust != TrustDefault && e.TrustAnchors == nil && e.TrustSource == nil:
+		return &errcode.ConfigError{Field: "Expect.Trust", Problem: "a trust policy without trust anchors",
+			Fix: "set Expect.TrustAnchors or Expect.TrustSource, or leave Expect.Trust at TrustDefault"}
+	case e.SafetyNetMaxAge < 0 || e.SafetyNetClockSkew < 0:
+		return &errcode.ConfigError{Field: "Expect.SafetyNetMaxAge", Problem: "negative duration",
+			Fix: "use zero for the default or a positive duration"}
 	}
 	return nil
-}
-
-// attestationObject is the CBOR map of #sctn-attestation. Unknown keys are
-// tolerated.
-type attestationObject struct {
-	Fmt      *string         `cbor:"fmt"`
-	AttStmt  cbor.RawMessage `cbor:"attStmt"`
-	AuthData cbor.Bytes      `cbor:"authData"`
 }
 
 // Verify runs the registration ceremony's checks in the spec's order
@@ -128,12 +166,9 @@ func (r *Response) Verify(e Expect) (*Result, error) {
 	clientDataHash := sha256.Sum256(r.clientDataJSON)
 
 	// Step 13: the attestation object and its authenticator data.
-	var obj attestationObject
-	if err := cbor.Unmarshal(r.attestationObject, &obj); err != nil {
-		return nil, errcode.Wrap(errcode.ErrMalformedAttestationObject, "sctn-attestation", "attestationObject is not a CBOR map", err)
-	}
-	if obj.Fmt == nil || obj.AttStmt == nil || obj.AuthData == nil {
-		return nil, errcode.New(errcode.ErrMalformedAttestationObject, "sctn-attestation", "attestationObject lacks fmt, attStmt or authData")
+	obj, err := parseAttestationObject(r.attestationObject)
+	if err != nil {
+		return nil, err
 	}
 	if r.authDataCopy != nil && !bytes.Equal(r.authDataCopy, obj.AuthData) {
 		return nil, errcode.New(errcode.ErrMalformedResponse, "dom-authenticatorattestationresponse-getauthenticatordata",
@@ -190,21 +225,30 @@ func (r *Response) Verify(e Expect) (*Result, error) {
 
 		tpmAnyVendor:       e.AllowUnregisteredTPMVendor,
 		androidKeySoftware: e.AllowAndroidSoftwareKeys,
+		safetyNetMaxAge:    e.SafetyNetMaxAge,
+		safetyNetSkew:      e.SafetyNetClockSkew,
 	})
 	if err != nil {
 		return nil, errcode.Wrap(errcode.ErrAttestationInvalid, "reg-ceremony-verify-attestation", *obj.Fmt+" statement", err)
 	}
 
-	// Steps 23–24: trust.
-	if err := assessTrust(v, e.TrustAnchors, now); err != nil {
+	// Steps 23–24: trust, per statement, and the model lists.
+	decided, compound, err := e.decideTrust(*obj.Fmt, v, acd.AAGUID, now)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.checkAAGUID(acd.AAGUID); err != nil {
 		return nil, err
 	}
 
 	// Step 27: the credential record.
 	res := &Result{
 		Format:     *obj.Fmt,
-		Type:       v.typ,
-		TrustPath:  v.trustPath,
+		Type:       decided.Type,
+		TrustPath:  decided.TrustPath,
+		Trusted:    decided.Trusted,
+		Downgraded: decided.Downgraded,
+		Compound:   compound,
 		Flags:      ad.Flags,
 		Extensions: ad.Extensions,
 		Record: credential.Record{
@@ -219,18 +263,51 @@ func (r *Response) Verify(e Expect) (*Result, error) {
 			AAGUID:                  acd.AAGUID,
 			RPID:                    e.RPID,
 			AttestationFormat:       *obj.Fmt,
-			AttestationType:         string(v.typ),
+			AttestationType:         string(decided.Type),
 			AuthenticatorAttachment: attachment(r.attachment),
 			CreatedAt:               now,
 		},
 	}
-	if len(v.trustPath) > 0 {
-		res.Record.TrustPath = make([][]byte, len(v.trustPath))
-		for i, c := range v.trustPath {
+	if len(res.TrustPath) > 0 {
+		res.Record.TrustPath = make([][]byte, len(res.TrustPath))
+		for i, c := range res.TrustPath {
 			res.Record.TrustPath[i] = c.Raw
 		}
 	}
 	return res, nil
+}
+
+// decideTrust runs the trust steps on the statement, or on each statement
+// of a compound one, and returns the outcome that decides (the weakest
+// statement's) and, for a compound statement, every statement's.
+func (e *Expect) decideTrust(format string, v verdict, aaguid credential.AAGUID, now time.Time) (Statement, []Statement, error) {
+	p := e.trustPolicy(now)
+	if v.subs == nil {
+		st, err := p.assess(format, v, aaguid)
+		return st, nil, err
+	}
+	stmts := make([]Statement, len(v.subs))
+	for i, sub := range v.subs {
+		st, err := p.assess(sub.format, sub.verdict, aaguid)
+		if err != nil {
+			return Statement{}, nil, err
+		}
+		stmts[i] = st
+	}
+	return stmts[weakest(stmts)], stmts, nil
+}
+
+// checkAAGUID applies the relying party's lists of authenticator models.
+func (e *Expect) checkAAGUID(aaguid credential.AAGUID) error {
+	if slices.Contains(e.DeniedAAGUIDs, aaguid) {
+		return errcode.Mismatch(errcode.ErrAuthenticatorNotAllowed, checkAssessTrust,
+			"the authenticator model is refused", "a model not denied", aaguid.String())
+	}
+	if len(e.AllowedAAGUIDs) > 0 && !slices.Contains(e.AllowedAAGUIDs, aaguid) {
+		return errcode.Mismatch(errcode.ErrAuthenticatorNotAllowed, checkAssessTrust,
+			"the authenticator model is not among those allowed", "an allowed model", aaguid.String())
+	}
+	return nil
 }
 
 // checkFlags applies the UP, UV and BE/BS rules shared by both ceremonies'

@@ -2,6 +2,7 @@ package attestation
 
 import (
 	"crypto/ecdsa"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/asn1"
 	"errors"
@@ -42,9 +43,17 @@ var (
 // packedOU is the literal Subject-OU of a packed attestation certificate.
 const packedOU = "Authenticator Attestation"
 
+// maxCertRSABits bounds the RSA modulus of every certificate in x5c, as
+// package cose bounds credential keys. Every certificate's key verifies a
+// signature (the statement's, or the certificate before it in the path),
+// and a body of 64 KiB has room for a modulus of some 170,000 bits, whose
+// verification takes seconds.
+const maxCertRSABits = 8192
+
 // parseX5C parses x5c, leaf first, as the statement check requires: 1 to
-// maxX5C certificates, each one DER certificate. Whether they chain, and to
-// what, is the trust step's question.
+// maxX5C certificates, each one DER certificate with an RSA key, if RSA, of
+// at most maxCertRSABits. Whether they chain, and to what, is the trust
+// step's question.
 func parseX5C(x5c []cbor.Bytes, check string) ([]*x509.Certificate, error) {
 	if len(x5c) == 0 {
 		return nil, errcode.Mismatch(errcode.ErrAttestationInvalid, check, "x5c is empty",
@@ -60,6 +69,11 @@ func parseX5C(x5c []cbor.Bytes, check string) ([]*x509.Certificate, error) {
 		if err != nil {
 			return nil, errcode.Wrap(errcode.ErrAttestationInvalid, check,
 				"x5c["+strconv.Itoa(i)+"] is not a valid X.509 certificate", err)
+		}
+		if k, ok := c.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() > maxCertRSABits {
+			return nil, errcode.Mismatch(errcode.ErrAttestationInvalid, check,
+				"x5c["+strconv.Itoa(i)+"] has an RSA key larger than the library verifies",
+				"at most "+strconv.Itoa(maxCertRSABits)+" bits", strconv.Itoa(k.N.BitLen())+" bits")
 		}
 		certs[i] = c
 	}

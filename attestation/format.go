@@ -45,6 +45,10 @@ type statement struct {
 	// union of softwareEnforced and teeEnforced; by default only teeEnforced
 	// counts (keys backed by a TEE or StrongBox).
 	androidKeySoftware bool
+	// safetyNetMaxAge and safetyNetSkew bound an android-safetynet
+	// response's timestampMs around now; zero means the defaults
+	// (DefaultSafetyNetMaxAge, DefaultSafetyNetClockSkew).
+	safetyNetMaxAge, safetyNetSkew time.Duration
 }
 
 // signed returns authData ‖ clientDataHash, the message most formats sign.
@@ -59,6 +63,20 @@ type verdict struct {
 	typ Type
 	// trustPath is x5c, leaf first; empty for none and self.
 	trustPath []*x509.Certificate
+	// leafDatesUnchecked tells the trust step not to check the validity
+	// period of trustPath[0]: android-key leaves carry dates the requester
+	// chose, not a CA's (see verifyAndroidKey).
+	leafDatesUnchecked bool
+	// subs are the verdicts of a compound statement's statements, in
+	// order; nil for every other format. typ and trustPath are then unset:
+	// trust is assessed per sub-statement.
+	subs []subVerdict
+}
+
+// subVerdict is one verified statement of a compound statement.
+type subVerdict struct {
+	format string
+	verdict
 }
 
 // formatVerifier runs one format's verification procedure. It returns an
@@ -82,6 +100,12 @@ func lookupFormat(fmt string) (formatVerifier, bool) {
 		return verifyTPM, true
 	case "android-key":
 		return verifyAndroidKey, true
+	case "android-safetynet":
+		return verifySafetyNet, true
+	case "apple":
+		return verifyApple, true
+	case "compound":
+		return verifyCompound, true
 	}
 	return nil, false
 }

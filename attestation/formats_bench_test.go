@@ -67,3 +67,48 @@ func BenchmarkAndroidKeyES256(b *testing.B) {
 	in := defaultAndroidInputs(ks.p256, cose.ES256)
 	benchmarkFormat(b, verifyAndroidKey, newStatement(b, authData, in.build(b, authData)))
 }
+
+func BenchmarkSafetyNetRS256(b *testing.B) {
+	ks := testKeys(b)
+	k := newCredKey(b, ks.p256, cose.ES256)
+	authData := makeAuthData(testAAGUID, []byte("bench"), k.cose)
+	in := defaultSafetyNetInputs(ks)
+	benchmarkFormat(b, verifySafetyNet, safetyNetStatement(b, authData, in.build(b, authData)))
+}
+
+func BenchmarkAppleES256(b *testing.B) {
+	ks := testKeys(b)
+	k := newCredKey(b, ks.p256, cose.ES256)
+	authData := makeAuthData(testAAGUID, []byte("bench"), k.cose)
+	in := &appleInputs{certKey: ks.p256.Public()}
+	benchmarkFormat(b, verifyApple, newStatement(b, authData, in.build(b, authData)))
+}
+
+// BenchmarkCompoundPackedX5CAndSelf is the cost of a compound statement
+// over its two statements' own: the array's parse and the dispatch.
+func BenchmarkCompoundPackedX5CAndSelf(b *testing.B) {
+	f := makeCompoundFixture(b)
+	raw := encode(b, []any{part("packed", f.x5c), part("packed", f.self)})
+	benchmarkFormat(b, verifyCompound, newStatement(b, f.authData, raw))
+}
+
+func BenchmarkParseAppleNonce(b *testing.B) {
+	der := appleNonceDER(make([]byte, 32))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, ok := parseAppleNonce(der); !ok {
+			b.Fatal("refused")
+		}
+	}
+}
+
+func BenchmarkParseCompound(b *testing.B) {
+	f := makeCompoundFixture(b)
+	raw := encode(b, []any{part("packed", f.x5c), part("packed", f.self), part("none", f.none)})
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := parseCompound(raw); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
