@@ -30,6 +30,8 @@ type ceremonyParams struct {
 	hints       []string
 	uv          UserVerification
 	extensions  map[string]json.RawMessage
+	ext         extParams // the typed extension options
+	attFormats  []string
 	// Login.
 	mode        loginMode
 	userHandle  []byte
@@ -98,6 +100,32 @@ func Hints(hints ...string) CeremonyOption {
 	return optionFunc{reg: set, login: set}
 }
 
+// attestationFormats are the attestation statement format identifiers of
+// the IANA registry (#sctn-att-fmt-reg).
+var attestationFormats = []string{"packed", "tpm", "android-key", "android-safetynet", "fido-u2f", "apple", "none", "compound"}
+
+// AttestationFormats tells the browser which attestation statement formats
+// the relying party prefers, most preferred first (attestationFormats,
+// #dom-publickeycredentialcreationoptions-attestationformats). Browsers
+// read it only when the options ask for attestation, which they do with a
+// Config.TrustSource; without one, BeginRegistration refuses the option.
+// It is a preference: the statement the browser returns is verified
+// whatever its format.
+func AttestationFormats(formats ...string) RegistrationOption {
+	return optionFunc{reg: func(p *ceremonyParams) {
+		for i, f := range formats {
+			switch {
+			case !slices.Contains(attestationFormats, f):
+				p.fail(&ConfigError{Field: "AttestationFormats", Problem: "unknown format " + quoteConfig(f),
+					Fix: "use registered identifiers such as \"packed\", \"tpm\", \"android-key\", \"apple\""})
+			case slices.Index(formats, f) != i:
+				p.fail(&ConfigError{Field: "AttestationFormats", Problem: quoteConfig(f) + " is listed twice", Fix: "list each format once"})
+			}
+		}
+		p.attFormats = slices.Clone(formats)
+	}}
+}
+
 // WithUserVerification overrides Config.UserVerification for one ceremony,
 // such as [VerificationRequired] for a step-up before a sensitive action.
 func WithUserVerification(uv UserVerification) CeremonyOption {
@@ -116,8 +144,12 @@ var libraryExtensions = []string{"credProps", "appid", "appidExclude"}
 
 // WithExtension adds the extension input id (its JSON form, such as
 // {"eval":{"first":"…"}} for "prf") to one ceremony. The outputs come back
-// in [Registration].Extensions and [Login].Extensions, unverified beyond
-// their encoding: client outputs are unsigned hints. credProps, appid and
+// in [Registration].Extensions and [Login].Extensions: raw for extensions
+// this package does not know, unverified beyond their encoding (client
+// outputs are unsigned hints). The extensions it knows have typed options
+// ([WithPRF], [WithLargeBlob], [WithCredProtect], [WithMinPINLength], ...);
+// their JSON forms given here are checked and processed the same way, and
+// giving both for one extension is a mistake. credProps, appid and
 // appidExclude are the relying party's own and cannot be set.
 func WithExtension(id string, input json.RawMessage) CeremonyOption {
 	set := func(p *ceremonyParams) {
@@ -127,7 +159,7 @@ func WithExtension(id string, input json.RawMessage) CeremonyOption {
 			return
 		case slices.Contains(libraryExtensions, id):
 			p.fail(&ConfigError{Field: "WithExtension", Problem: id + " is set by the relying party",
-				Fix: "drop it: credProps is always requested, appid and appidExclude follow Config.AppID"})
+				Fix: "drop it: credProps is always requested, appid and appidExclude follow Config.AppID (and AppIDExclude)"})
 			return
 		case !json.Valid(input) || bytes.TrimSpace(input)[0] == 'n':
 			p.fail(&ConfigError{Field: "WithExtension", Problem: "the input of " + quoteConfig(id) + " is not a JSON value",

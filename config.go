@@ -110,6 +110,14 @@ type Config struct {
 	// of credentials migrated from U2F: logins then send the appid
 	// extension and accept its hash, and registrations send appidExclude.
 	AppID string
+	// RefuseUnsolicitedExtensions fails a ceremony with extension-invalid
+	// when the response carries an extension output (or a member of one)
+	// that the ceremony did not ask for; by default such outputs are
+	// ignored, as #sctn-extensions expects. Beware: Chromium asks security
+	// keys for credProtect on its own when a registration requires a
+	// discoverable credential, so with this policy such registrations fail
+	// unless they ask for credProtect themselves ([WithCredProtect]).
+	RefuseUnsolicitedExtensions bool
 }
 
 // Defaults and bounds of Config.

@@ -67,6 +67,27 @@
 // verification is asked for and, with [VerificationRequired], enforced.
 // Attestation is not required unless a [TrustSource] is configured.
 //
+// # Extensions and Level 3 features
+//
+// Typed options ask for the extensions the relying party processes
+// (#sctn-defined-extensions): [WithPRF] and [PRFByCredential], [WithLargeBlob],
+// [LargeBlobRead] and [LargeBlobWrite], [WithCredProtect], [WithMinPINLength],
+// [AppIDExclude]; credProps is always asked, and appid follows Config.AppID.
+// Finish checks the outputs against what the session says was asked and
+// returns them typed in [Extensions]; outputs nobody asked for are ignored,
+// or refused with Config.RefuseUnsolicitedExtensions. Failures are
+// extension-invalid.
+//
+// The signal API (#sctn-signal-methods) keeps authenticators in step with
+// the store: [RelyingParty.SignalUnknownCredential] (also carried by a
+// login's [UnknownCredentialError]), [RelyingParty.SignalAllAcceptedCredentials]
+// and [RelyingParty.SignalCurrentUserDetails] return the JSON payloads for the
+// page. Sites on several domains list the others in Config.RelatedOrigins
+// and serve [RelyingParty.WellKnownWebAuthn] (#sctn-related-origins);
+// ceremonies in cross-origin iframes need Config.AllowCrossOrigin and, for
+// other sites' pages, Config.TopOrigins. [Hints] and [AttestationFormats]
+// shape the browser's choices.
+//
 // # Below this package
 //
 // The stateless verifiers live in the sub-packages, for applications that

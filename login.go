@@ -3,7 +3,6 @@ package passkey
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -96,26 +95,22 @@ func (rp *RelyingParty) BeginLogin(ctx context.Context, opts ...LoginOption) (*R
 		}
 		allow = rp.decoyCredentials(decoyForName, []byte(p.unknownName))
 	}
+	allow, err := p.largeBlobTarget(allow)
+	if err != nil {
+		return nil, "", err
+	}
+	ext, req, err := rp.loginExtensions(&p, allow)
+	if err != nil {
+		return nil, "", err
+	}
+	extJSON, err := req.marshal()
+	if err != nil {
+		return nil, "", fmt.Errorf("passkey: encoding extensions: %w", err)
+	}
 
 	challenge, err := rp.newChallenge()
 	if err != nil {
 		return nil, "", err
-	}
-	var ext map[string]json.RawMessage
-	if rp.appID != "" || len(p.extensions) > 0 {
-		ext = make(map[string]json.RawMessage, len(p.extensions)+1)
-		for id, in := range p.extensions {
-			ext[id] = in
-		}
-		if rp.appID != "" {
-			ext["appid"], _ = json.Marshal(rp.appID)
-		}
-	}
-	var extJSON []byte
-	if ext != nil {
-		if extJSON, err = json.Marshal(ext); err != nil {
-			return nil, "", fmt.Errorf("passkey: encoding extensions: %w", err)
-		}
 	}
 	allowIDs := make([][]byte, len(allow))
 	for i, d := range allow {
@@ -175,6 +170,10 @@ func (rp *RelyingParty) finishLogin(ctx context.Context, sessionID string, body 
 	if err != nil {
 		return nil, err
 	}
+	req, err := st.extRequest()
+	if err != nil {
+		return nil, err
+	}
 	resp, err := assertion.Parse(body)
 	if err != nil {
 		return nil, err
@@ -197,11 +196,16 @@ func (rp *RelyingParty) finishLogin(ctx context.Context, sessionID string, body 
 		// The decoys name no credential, and even a credential that exists
 		// does not belong to a name without an account. The lookup keeps
 		// the store round trip of a real account's failure.
-		if _, err := rp.lookUp(ctx, resp.CredentialID()); err != nil {
+		rec, err := rp.lookUp(ctx, resp.CredentialID())
+		if err != nil {
 			return nil, err
 		}
-		return nil, errcode.New(errcode.ErrUnknownCredential, "rp-op-verifying-assertion-step-identify-user",
+		err = errcode.New(errcode.ErrUnknownCredential, "rp-op-verifying-assertion-step-identify-user",
 			"the login was for a user name without an account")
+		if rec == nil {
+			return nil, rp.unknownCredential(err, resp.CredentialID())
+		}
+		return nil, err
 	}
 
 	for attempt := 1; ; attempt++ {
@@ -211,22 +215,33 @@ func (rp *RelyingParty) finishLogin(ctx context.Context, sessionID string, body 
 		}
 		res, err := resp.Verify(rec, expect)
 		if err != nil {
+			if rec == nil && errors.Is(err, errcode.ErrUnknownCredential) {
+				// Not in the store: the authenticator may forget it.
+				err = rp.unknownCredential(err, resp.CredentialID())
+			}
 			return nil, err
 		}
 		if err := rp.checkAuthenticator(rec.AAGUID, res.BackupEligible, "rp-op-verifying-assertion-step-backup-eligibility"); err != nil {
 			return nil, err
 		}
-		updated := rp.updatedRecord(rec, res)
-		login, err := loginResult(resp, rec, updated, res)
+		// Step 23: the extension outputs (#authn-ceremony-verify-extension-outputs).
+		xo, err := rp.verifyExtensionOutputs(req, ceremonyLogin, rec.ID, resp.ClientExtensionResults(), res.Extensions)
 		if err != nil {
 			return nil, err
 		}
+		updated := rp.updatedRecord(rec, res)
+		if res.AppIDUsed && updated.AppID == "" {
+			// A U2F credential, now known as one (#sctn-appid-extension).
+			updated.AppID = st.appID
+		}
+		login := loginResult(rec, updated, res, xo.ext)
 		err = rp.creds.CompareAndSwap(ctx, rec, updated)
 		switch {
 		case err == nil:
 			return login, nil
 		case errors.Is(err, store.ErrNotFound):
-			return nil, errcode.New(errcode.ErrUnknownCredential, checkUpdate, "the credential was deleted during the login")
+			return nil, rp.unknownCredential(
+				errcode.New(errcode.ErrUnknownCredential, checkUpdate, "the credential was deleted during the login"), rec.ID)
 		case errors.Is(err, store.ErrConflict) && attempt < maxUpdateAttempts:
 			// A concurrent login updated the record: verify against the
 			// new one, whose counter may now be ahead of this assertion's.
@@ -276,8 +291,8 @@ func (rp *RelyingParty) updatedRecord(rec *credential.Record, res *assertion.Res
 }
 
 // loginResult is what FinishLogin returns once updated is stored.
-func loginResult(resp *assertion.Response, old, updated *credential.Record, res *assertion.Result) (*Login, error) {
-	l := &Login{
+func loginResult(old, updated *credential.Record, res *assertion.Result, ext Extensions) *Login {
+	return &Login{
 		UserHandle:          bytes.Clone(updated.UserHandle),
 		Record:              *updated,
 		UserVerified:        res.UserVerified,
@@ -286,15 +301,6 @@ func loginResult(resp *assertion.Response, old, updated *credential.Record, res 
 		BackupStateChanged:  res.BackupStateChanged,
 		CloneSuspected:      res.CloneSuspected,
 		AppIDUsed:           res.AppIDUsed,
-		Extensions:          Extensions{Client: resp.ClientExtensionResults()},
+		Extensions:          ext,
 	}
-	if res.Extensions != nil {
-		ad := credential.AuthenticatorData{Extensions: res.Extensions}
-		out, err := ad.ExtensionOutputs()
-		if err != nil { // unreachable: assertion.Verify parsed the same bytes
-			return nil, err
-		}
-		l.Extensions.Authenticator = out
-	}
-	return l, nil
 }

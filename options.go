@@ -46,6 +46,10 @@ type CreationOptions struct {
 	Hints []string
 	// Attestation is the attestation conveyance: "none" or "direct".
 	Attestation string
+	// AttestationFormats are the preferred attestation statement formats
+	// ([AttestationFormats]), most preferred first; empty for no
+	// preference.
+	AttestationFormats []string
 	// Extensions are the extension inputs, as JSON values by identifier.
 	Extensions map[string]json.RawMessage
 	// Mediation is "conditional" for a conditional create (an automatic
@@ -120,6 +124,7 @@ type creationJSON struct {
 	AuthenticatorSelection selectionJSON              `json:"authenticatorSelection"`
 	Hints                  []string                   `json:"hints,omitempty"`
 	Attestation            string                     `json:"attestation"`
+	AttestationFormats     []string                   `json:"attestationFormats,omitempty"`
 	Extensions             map[string]json.RawMessage `json:"extensions,omitempty"`
 }
 
@@ -159,9 +164,10 @@ func (o CreationOptions) MarshalJSON() ([]byte, error) {
 			RequireResidentKey:      o.ResidentKey == ResidentKeyRequired,
 			UserVerification:        string(o.UserVerification),
 		},
-		Hints:       o.Hints,
-		Attestation: o.Attestation,
-		Extensions:  o.Extensions,
+		Hints:              o.Hints,
+		Attestation:        o.Attestation,
+		AttestationFormats: o.AttestationFormats,
+		Extensions:         o.Extensions,
 	}
 	for i, a := range o.Algorithms {
 		j.PubKeyCredParams[i] = credParamJSON{Type: "public-key", Alg: int64(a)}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -37,19 +36,9 @@ type Registration struct {
 	// AuthenticatorName is the model's name from Config.AuthenticatorNames,
 	// or "".
 	AuthenticatorName string
-	// Extensions are the extension outputs.
+	// Extensions are the extension outputs. Record.Discoverable (credProps)
+	// and Record.CredProtect come from them too.
 	Extensions Extensions
-}
-
-// Extensions are a ceremony's extension outputs.
-type Extensions struct {
-	// Client is clientExtensionResults as the browser sent it (a JSON
-	// object, or nil): unsigned hints. It may hold secrets (prf results):
-	// never log it.
-	Client json.RawMessage
-	// Authenticator are the authenticator's outputs from the signed
-	// authenticator data, raw CBOR by identifier; nil when there were none.
-	Authenticator credential.ExtensionOutputs
 }
 
 // BeginRegistration starts a registration for user: it returns the options
@@ -77,20 +66,21 @@ func (rp *RelyingParty) BeginRegistration(ctx context.Context, user User, opts .
 	if err != nil {
 		return nil, "", fmt.Errorf("passkey: listing the user's credentials: %w", err)
 	}
-	challenge, err := rp.newChallenge()
+	ext, req, err := rp.registrationExtensions(&p)
 	if err != nil {
 		return nil, "", err
 	}
-	ext := map[string]json.RawMessage{"credProps": json.RawMessage("true")}
-	if rp.appID != "" {
-		ext["appidExclude"], _ = json.Marshal(rp.appID)
+	if len(p.attFormats) > 0 && rp.trust == nil {
+		return nil, "", &ConfigError{Field: "AttestationFormats", Problem: "set without Config.TrustSource",
+			Fix: "the options ask for no attestation without a trust source, so browsers ignore the list: drop the option"}
 	}
-	for id, in := range p.extensions {
-		ext[id] = in
-	}
-	extJSON, err := json.Marshal(ext)
+	extJSON, err := req.marshal()
 	if err != nil {
 		return nil, "", fmt.Errorf("passkey: encoding extensions: %w", err)
+	}
+	challenge, err := rp.newChallenge()
+	if err != nil {
+		return nil, "", err
 	}
 	user = User{Handle: bytes.Clone(user.Handle), Name: user.Name, DisplayName: user.DisplayName}
 	opt := &CreationOptions{
@@ -106,6 +96,7 @@ func (rp *RelyingParty) BeginRegistration(ctx context.Context, user User, opts .
 		UserVerification:        p.uv,
 		Hints:                   p.hints,
 		Attestation:             "none",
+		AttestationFormats:      p.attFormats,
 		Extensions:              ext,
 	}
 	if rp.trust != nil {
@@ -183,6 +174,10 @@ func (rp *RelyingParty) verifyRegistration(ctx context.Context, sessionID string
 	if err != nil {
 		return nil, err
 	}
+	req, err := st.extRequest()
+	if err != nil {
+		return nil, err
+	}
 	resp, err := attestation.Parse(body)
 	if err != nil {
 		return nil, err
@@ -211,17 +206,6 @@ func (rp *RelyingParty) verifyRegistration(ctx context.Context, sessionID string
 	if err := rp.checkAuthenticator(rec.AAGUID, res.Flags.BackupEligible(), "reg-ceremony-assess-trust"); err != nil {
 		return nil, err
 	}
-	ext := Extensions{Client: resp.ClientExtensionResults()}
-	if res.Extensions != nil {
-		ad := credential.AuthenticatorData{Extensions: res.Extensions}
-		if ext.Authenticator, err = ad.ExtensionOutputs(); err != nil {
-			return nil, err
-		}
-		if rec.CredProtect, err = ext.Authenticator.CredProtect(); err != nil {
-			return nil, err
-		}
-	}
-	rec.Discoverable = credPropsRK(ext.Client)
 
 	// Step 26: the credential ID is not yet registered, to anyone.
 	if _, err := rp.creds.Get(ctx, rec.ID); err == nil {
@@ -229,6 +213,13 @@ func (rp *RelyingParty) verifyRegistration(ctx context.Context, sessionID string
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return nil, fmt.Errorf("passkey: looking the new credential up: %w", err)
 	}
+
+	// Step 28: the extension outputs (#reg-ceremony-verify-extension-outputs).
+	xo, err := rp.verifyExtensionOutputs(req, ceremonyRegistration, rec.ID, resp.ClientExtensionResults(), res.Extensions)
+	if err != nil {
+		return nil, err
+	}
+	rec.Discoverable, rec.CredProtect = xo.discoverable, xo.credProtect
 
 	rec.UserHandle = bytes.Clone(st.user.Handle)
 	reg := &Registration{
@@ -238,7 +229,7 @@ func (rp *RelyingParty) verifyRegistration(ctx context.Context, sessionID string
 		UserDisplayName: st.user.DisplayName,
 		AttestationType: string(res.Type),
 		TrustPath:       res.TrustPath,
-		Extensions:      ext,
+		Extensions:      xo.ext,
 	}
 	if rp.names != nil {
 		reg.AuthenticatorName = rp.names.AuthenticatorName(rec.AAGUID)
@@ -272,21 +263,6 @@ func (rp *RelyingParty) verifyTrust(ctx context.Context, resp *attestation.Respo
 	}
 	expect.TrustAnchors = roots
 	return resp.Verify(expect)
-}
-
-// credPropsRK reads clientExtensionResults.credProps.rk
-// (#sctn-authenticator-credential-properties-extension): a client claim, for
-// user interfaces only.
-func credPropsRK(client json.RawMessage) credential.Tristate {
-	var out struct {
-		CredProps *struct {
-			RK *bool `json:"rk"`
-		} `json:"credProps"`
-	}
-	if len(client) == 0 || json.Unmarshal(client, &out) != nil || out.CredProps == nil || out.CredProps.RK == nil {
-		return credential.Unknown
-	}
-	return credential.TristateOf(*out.CredProps.RK)
 }
 
 func alreadyRegistered() error {

@@ -65,6 +65,7 @@ func TestRegistration(t *testing.T) {
 		{name: "model on the allow list", auth: passkeytest.Config{AAGUID: [16]byte{9, 9}},
 			mods: []func(*passkey.Config){func(c *passkey.Config) { c.AllowedAuthenticators = []credential.AAGUID{{8}, {9, 9}} }}},
 		{name: "malformed credProtect output",
+			opts: []passkey.RegistrationOption{passkey.WithCredProtect(passkey.CredProtectUVRequired, false)},
 			tweaks: []passkeytest.Tweak{func(k *passkeytest.Knobs) {
 				k.AuthenticatorExtensions = []byte{0xa1, 0x6b, 'c', 'r', 'e', 'd', 'P', 'r', 'o', 't', 'e', 'c', 't', 0x09}
 			}},

@@ -40,6 +40,8 @@ type RelyingParty struct {
 	allowAAGUID  map[credential.AAGUID]struct{}
 	denyAAGUID   map[credential.AAGUID]struct{}
 	appID        string
+	// refuseUnsolicited is Config.RefuseUnsolicitedExtensions.
+	refuseUnsolicited bool
 }
 
 // New validates cfg and returns the relying party it describes. A mistake is
@@ -61,10 +63,15 @@ func New(cfg Config) (*RelyingParty, error) {
 		acceptRegr: cfg.AcceptCounterRegression,
 		synced:     cfg.Synced,
 		appID:      cfg.AppID,
+
+		refuseUnsolicited: cfg.RefuseUnsolicitedExtensions,
 	}
 
 	set, err := newOriginSet(&cfg)
 	if err != nil {
+		return nil, err
+	}
+	if err := checkRelatedOriginLabels(cfg.RelatedOrigins); err != nil {
 		return nil, err
 	}
 	rp.origins = set

@@ -59,8 +59,20 @@ type sessionState struct {
 	mode        loginMode
 	allow       [][]byte
 	appID       string
-	// extensions is the options' extensions object as sent (JSON), or nil.
+	// extensions is what the ceremony asked of the extensions (an
+	// extRequest as JSON), or nil for nothing. It keeps no input values.
 	extensions []byte
+}
+
+// extRequest decodes st.extensions. A store hands back what it was given,
+// so a failure means another release or a corrupted store: the session is
+// refused as unknown.
+func (st *sessionState) extRequest() (*extRequest, error) {
+	req, ok := unmarshalExtRequest(st.extensions)
+	if !ok {
+		return nil, errcode.New(errcode.ErrChallengeMismatch, checkSession, "unknown session: malformed state (extensions)")
+	}
+	return req, nil
 }
 
 // sessionVersion is the layout below. A layout change takes a new version;

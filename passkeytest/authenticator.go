@@ -76,6 +76,29 @@ type Config struct {
 	CredentialIDLength int
 	// Tweaks apply to every ceremony, before the per-call ones.
 	Tweaks []Tweak
+
+	// LargeBlob: the authenticator supports the largeBlob extension
+	// (#sctn-large-blob-extension): credentials created with it can keep a
+	// blob that assertions read and write. Without it, largeBlob reports
+	// supported false and written false.
+	LargeBlob bool
+	// MinPINLength is the minimum PIN length the authenticator discloses
+	// through the minPinLength extension (CTAP 2.1 §12.4) to every RP ID;
+	// zero discloses nothing.
+	MinPINLength int
+	// NoCredProtect: the authenticator does not implement credProtect (CTAP
+	// 2.1 §12.1). A request that enforces a level above
+	// userVerificationOptional then fails with ErrNotAllowed, as a client
+	// must; otherwise the credential has no protection level and the
+	// authenticator data no credProtect output.
+	NoCredProtect bool
+	// WellKnown fetches https://<rpID>/.well-known/webauthn for related
+	// origin requests (#sctn-related-origins): a page whose origin is not on
+	// the RP ID may use it when the document lists the origin within its
+	// first five registrable origin labels. It returns the document body; an
+	// error is a failed fetch (a non-200 status, another content type).
+	// Nil means the client does not support related origins.
+	WellKnown func(rpID string) ([]byte, error)
 }
 
 // Credential is a credential the authenticator holds. Credentials returns
@@ -114,6 +137,8 @@ type credential struct {
 	u2f         bool   // a U2F key made it: no UV
 	credProtect int    // 0 (none requested), 1, 2 or 3
 	prf         []byte // hmac-secret CredRandom without UV ‖ with UV
+	largeBlob   bool   // created with largeBlob on a supporting authenticator
+	blob        []byte // the large blob written for it, nil if none
 }
 
 // Authenticator is a software authenticator with a browser in front of it:
@@ -169,6 +194,10 @@ func New(cfg Config) (*Authenticator, error) {
 	}
 	if cfg.CredentialIDLength < 0 || cfg.CredentialIDLength > 65535 {
 		return nil, fmt.Errorf("passkeytest: Config.CredentialIDLength must be 0 to 65535")
+	}
+	if cfg.MinPINLength < 0 || cfg.MinPINLength > 63 {
+		// CTAP 2.1 PINs are at most 63 bytes long.
+		return nil, fmt.Errorf("passkeytest: Config.MinPINLength must be 0 to 63")
 	}
 	cfg.Algorithms = a.algs
 	a.cfg = cfg

@@ -22,7 +22,7 @@ func (a *Authenticator) Create(optionsJSON []byte, origin string, tweaks ...Twea
 	if err != nil {
 		return nil, err
 	}
-	rpID, err := effectiveRPID(origin, opts.rpID)
+	rpID, err := a.effectiveRPID(origin, opts.rpID)
 	if err != nil {
 		return nil, err
 	}
@@ -62,8 +62,16 @@ func (a *Authenticator) Create(optionsJSON []byte, origin string, tweaks ...Twea
 	if opts.residentKey == "required" && !canRK {
 		return nil, domError(ErrNotAllowed, "a discoverable credential is required but unsupported")
 	}
-	if ext.largeBlob == "required" {
+	if ext.largeBlob == "required" && !a.cfg.LargeBlob {
 		return nil, domError(ErrNotAllowed, "largeBlob support is required but unsupported")
+	}
+	// CTAP 2.1 §12.1: a client fails an enforced policy above level 1 on an
+	// authenticator without credProtect; an unenforced one is dropped.
+	if a.cfg.NoCredProtect {
+		if ext.enforceCP && ext.credProtect > 1 {
+			return nil, domError(ErrNotAllowed, "credProtect is enforced but unsupported")
+		}
+		ext.credProtect = 0
 	}
 
 	// The first offered algorithm the authenticator supports.
@@ -154,6 +162,7 @@ func (a *Authenticator) Create(optionsJSON []byte, origin string, tweaks ...Twea
 		u2f:         u2f,
 		credProtect: ext.credProtect,
 		prf:         a.derive(64, "credential %d prf", n),
+		largeBlob:   a.cfg.LargeBlob && ext.largeBlob != "",
 	}
 
 	// Authenticator extension outputs (signed).
@@ -163,6 +172,9 @@ func (a *Authenticator) Create(optionsJSON []byte, origin string, tweaks ...Twea
 	}
 	if ext.prf != nil {
 		authExt["hmac-secret"] = true
+	}
+	if ext.minPinLength && a.cfg.MinPINLength > 0 {
+		authExt["minPinLength"] = a.cfg.MinPINLength
 	}
 	extBytes := k.AuthenticatorExtensions
 	if extBytes == nil && len(authExt) > 0 {
@@ -246,7 +258,7 @@ func (a *Authenticator) Create(optionsJSON []byte, origin string, tweaks ...Twea
 		results["prf"] = prf
 	}
 	if ext.largeBlob != "" {
-		results["largeBlob"] = map[string]any{"supported": false}
+		results["largeBlob"] = map[string]any{"supported": cred.largeBlob}
 	}
 
 	resp := &RawResponse{

@@ -31,8 +31,16 @@
 //   - Credential algorithms: ES256/384/512 (and ESP256/384/512), EdDSA and
 //     Ed25519, Ed448, RS256/384/512, PS256/384/512, ML-DSA-44/65/87; signature
 //     encodings per #sctn-signature-attestation-types.
-//   - Extensions: credProps, appid, appidExclude, prf, credProtect; largeBlob
-//     reported unsupported.
+//   - Extensions: credProps, appid, appidExclude, prf, credProtect, largeBlob
+//     (with Config.LargeBlob; reported unsupported otherwise) and
+//     minPinLength (with Config.MinPINLength).
+//   - Related origin requests (#sctn-related-origins, #sctn-validating-relation-origin):
+//     with Config.WellKnown, a page outside the RP ID may use it when the
+//     RP ID's /.well-known/webauthn document lists the page's origin within
+//     its first five registrable origin labels.
+//   - The signal methods (#sctn-signal-methods): SignalUnknownCredential,
+//     SignalAllAcceptedCredentials and SignalCurrentUserDetails take the
+//     JSON a relying party sends the page and update the credentials held.
 //
 // # Determinism
 //

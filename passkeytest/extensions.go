@@ -18,9 +18,18 @@ import (
 //     (hmac-secret-mc). Authenticator data carries "hmac-secret": true at
 //     registration and an opaque stand-in for the encrypted output in
 //     assertions.
-//   - credProtect (credentialProtectionPolicy): the signed output
-//     "credProtect" at registration, and the policy enforced in assertions.
-//   - largeBlob: reported unsupported.
+//   - credProtect (credentialProtectionPolicy,
+//     enforceCredentialProtectionPolicy): the signed output "credProtect" at
+//     registration, and the policy enforced in assertions; with
+//     Config.NoCredProtect, no output, or NotAllowedError when the request
+//     enforces a level above userVerificationOptional.
+//   - largeBlob: with Config.LargeBlob, supported true at registration, and
+//     read (blob) and write (written) in assertions; without it, supported
+//     false and written false. The client's input rules apply: support only
+//     at registration, read or write only in assertions, not both, and write
+//     with exactly one allowCredentials entry (NotSupportedError).
+//   - minPinLength: the signed output "minPinLength" at registration, when
+//     Config.MinPINLength is set.
 
 type prfValues struct {
 	first, second []byte
@@ -36,7 +45,9 @@ type createExtensions struct {
 	appidExclude *string
 	prf          *prfValues // non-nil when requested; first nil without eval
 	credProtect  int
+	enforceCP    bool
 	largeBlob    string
+	minPinLength bool
 }
 
 type getExtensions struct {
@@ -45,7 +56,15 @@ type getExtensions struct {
 	prfEval   *prfValues
 	prfByCred map[string]prfValuesJSON
 	largeBlob bool
-	blobWrite bool
+	blobRead  bool
+	blobWrite []byte // non-nil when write was requested
+}
+
+// largeBlobInput is AuthenticationExtensionsLargeBlobInputs.
+type largeBlobInput struct {
+	Support *string `json:"support"`
+	Read    *bool   `json:"read"`
+	Write   *string `json:"write"`
 }
 
 func decodeExt(m map[string]json.RawMessage, name string, v any) (bool, error) {
@@ -112,21 +131,30 @@ func parseCreateExtensions(m map[string]json.RawMessage) (*createExtensions, err
 	case "userVerificationRequired":
 		out.credProtect = 3
 	}
-	var largeBlob struct {
-		Support string `json:"support"`
+	if _, err := decodeExt(m, "enforceCredentialProtectionPolicy", &out.enforceCP); err != nil {
+		return nil, err
 	}
+	var largeBlob largeBlobInput
 	if ok, err := decodeExt(m, "largeBlob", &largeBlob); err != nil {
 		return nil, err
 	} else if ok {
-		out.largeBlob = largeBlob.Support
-		if out.largeBlob != "required" {
-			out.largeBlob = "preferred"
+		// #sctn-large-blob-extension, registration: read and write belong
+		// to assertions.
+		if largeBlob.Read != nil || largeBlob.Write != nil {
+			return nil, domError(ErrNotSupported, "extensions.largeBlob.read and write are for assertions")
 		}
+		out.largeBlob = "preferred"
+		if largeBlob.Support != nil && *largeBlob.Support == "required" {
+			out.largeBlob = "required"
+		}
+	}
+	if _, err := decodeExt(m, "minPinLength", &out.minPinLength); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
 
-func parseGetExtensions(m map[string]json.RawMessage, allowListEmpty bool) (*getExtensions, error) {
+func parseGetExtensions(m map[string]json.RawMessage, allowListEmpty bool, allowCount int) (*getExtensions, error) {
 	out := &getExtensions{}
 	var appid string
 	if ok, err := decodeExt(m, "appid", &appid); err != nil {
@@ -161,15 +189,28 @@ func parseGetExtensions(m map[string]json.RawMessage, allowListEmpty bool) (*get
 		}
 		out.prfByCred = prf.EvalByCredential
 	}
-	var largeBlob struct {
-		Read  bool    `json:"read"`
-		Write *string `json:"write"`
-	}
+	var largeBlob largeBlobInput
 	if ok, err := decodeExt(m, "largeBlob", &largeBlob); err != nil {
 		return nil, err
 	} else if ok {
+		// #sctn-large-blob-extension, authentication.
+		switch {
+		case largeBlob.Support != nil:
+			return nil, domError(ErrNotSupported, "extensions.largeBlob.support is for registrations")
+		case largeBlob.Read != nil && *largeBlob.Read && largeBlob.Write != nil:
+			return nil, domError(ErrNotSupported, "extensions.largeBlob has both read and write")
+		case largeBlob.Write != nil && allowCount != 1:
+			return nil, domError(ErrNotSupported, "extensions.largeBlob.write needs exactly one allowCredentials entry")
+		}
 		out.largeBlob = true
-		out.blobWrite = largeBlob.Write != nil
+		out.blobRead = largeBlob.Read != nil && *largeBlob.Read
+		if largeBlob.Write != nil {
+			blob, err := decodeB64URL("extensions.largeBlob.write", *largeBlob.Write)
+			if err != nil {
+				return nil, err
+			}
+			out.blobWrite = append([]byte{}, blob...)
+		}
 	}
 	return out, nil
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"testing"
 
 	"github.com/fxamacker/cbor/v2"
@@ -264,5 +265,188 @@ func TestLargeBlobUnsupported(t *testing.T) {
 	mustUnmarshal(t, body, &as)
 	if got := string(as.ClientExtensionResults["largeBlob"]); got != `{"written":false}` {
 		t.Fatalf("largeBlob %s", got)
+	}
+}
+
+// TestLargeBlob: an authenticator with largeBlob reports support, and an
+// assertion writes a blob that a later one reads (#sctn-large-blob-extension);
+// a credential created without the extension has nowhere to keep one.
+func TestLargeBlob(t *testing.T) {
+	a := newAuthenticator(t, passkeytest.Config{LargeBlob: true})
+	o := newCreateOpts(testRPID, []byte("c"), -7)
+	o.Extensions = map[string]any{"largeBlob": map[string]any{"support": "required"}}
+	body, err := a.Create(o.json(t), testOrigin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r regJSON
+	mustUnmarshal(t, body, &r)
+	if got := string(r.ClientExtensionResults["largeBlob"]); got != `{"supported":true}` {
+		t.Fatalf("registration largeBlob %s", got)
+	}
+	id := a.Credentials()[0].ID
+
+	get := func(id []byte, in map[string]any) string {
+		t.Helper()
+		g := newGetOpts(testRPID, []byte("g"), id)
+		g.Extensions = map[string]any{"largeBlob": in}
+		body, err := a.Get(g.json(t), testOrigin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var as authJSON
+		mustUnmarshal(t, body, &as)
+		return string(as.ClientExtensionResults["largeBlob"])
+	}
+	if got := get(id, map[string]any{"read": true}); got != `{}` {
+		t.Fatalf("read before any write: %s", got)
+	}
+	blob := base64.RawURLEncoding.EncodeToString([]byte("a large blob"))
+	if got := get(id, map[string]any{"write": blob}); got != `{"written":true}` {
+		t.Fatalf("write: %s", got)
+	}
+	if got := get(id, map[string]any{"read": true}); got != `{"blob":"`+blob+`"}` {
+		t.Fatalf("read after write: %s", got)
+	}
+
+	// Created without largeBlob: no key, so no blob.
+	if _, err := a.Create(newCreateOpts(testRPID, []byte("c"), -7).json(t), testOrigin); err != nil {
+		t.Fatal(err)
+	}
+	plain := a.Credentials()[1].ID
+	if got := get(plain, map[string]any{"write": blob}); got != `{"written":false}` {
+		t.Fatalf("write to a credential without largeBlob: %s", got)
+	}
+	if got := get(plain, map[string]any{"read": true}); got != `{}` {
+		t.Fatalf("read from a credential without largeBlob: %s", got)
+	}
+}
+
+// TestLargeBlobInputRules: the client's NotSupportedError cases of
+// #sctn-large-blob-extension.
+func TestLargeBlobInputRules(t *testing.T) {
+	a := newAuthenticator(t, passkeytest.Config{LargeBlob: true})
+	o := newCreateOpts(testRPID, []byte("c"), -7)
+	o.Extensions = map[string]any{"largeBlob": map[string]any{"read": true}}
+	if _, err := a.Create(o.json(t), testOrigin); !errors.Is(err, passkeytest.ErrNotSupported) {
+		t.Fatalf("read at registration: err %v", err)
+	}
+	o.Extensions = map[string]any{"largeBlob": map[string]any{"support": "preferred"}}
+	if _, err := a.Create(o.json(t), testOrigin); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Create(o.json(t), testOrigin); err != nil {
+		t.Fatal(err)
+	}
+	ids := [][]byte{a.Credentials()[0].ID, a.Credentials()[1].ID}
+	blob := base64.RawURLEncoding.EncodeToString([]byte("b"))
+	for _, tc := range []struct {
+		name  string
+		allow [][]byte
+		in    map[string]any
+	}{
+		{"support in an assertion", ids[:1], map[string]any{"support": "required"}},
+		{"read and write", ids[:1], map[string]any{"read": true, "write": blob}},
+		{"write with two allowed", ids, map[string]any{"write": blob}},
+		{"write with none allowed", nil, map[string]any{"write": blob}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := newGetOpts(testRPID, []byte("g"), tc.allow...)
+			g.Extensions = map[string]any{"largeBlob": tc.in}
+			if _, err := a.Get(g.json(t), testOrigin); !errors.Is(err, passkeytest.ErrNotSupported) {
+				t.Fatalf("err %v, want NotSupportedError", err)
+			}
+		})
+	}
+}
+
+// TestLargeBlobRequiredUnsupported: without support, "required" fails the
+// ceremony and "preferred" reports supported false.
+func TestLargeBlobRequiredUnsupported(t *testing.T) {
+	a := newAuthenticator(t, passkeytest.Config{})
+	o := newCreateOpts(testRPID, []byte("c"), -7)
+	o.Extensions = map[string]any{"largeBlob": map[string]any{"support": "required"}}
+	if _, err := a.Create(o.json(t), testOrigin); !errors.Is(err, passkeytest.ErrNotAllowed) {
+		t.Fatalf("required and unsupported: err %v", err)
+	}
+}
+
+// TestMinPinLength: the signed minPinLength output, only when asked and
+// only from an authenticator configured to disclose it.
+func TestMinPinLength(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		cfg    int
+		ask    bool
+		output []byte // CBOR, nil for none
+	}{
+		{"disclosed", 8, true, []byte{0x08}},
+		{"not asked", 8, false, nil},
+		{"not disclosed", 0, true, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			a := newAuthenticator(t, passkeytest.Config{MinPINLength: tc.cfg})
+			o := newCreateOpts(testRPID, []byte("c"), -7)
+			if tc.ask {
+				o.Extensions = map[string]any{"minPinLength": true}
+			}
+			body, err := a.Create(o.json(t), testOrigin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := decodeRegistration(t, body, expectation{rpID: testRPID, origin: testOrigin, challenge: []byte("c")})
+			got, ok := authExtensions(t, r.ad)["minPinLength"]
+			if ok != (tc.output != nil) || string(got) != string(tc.output) {
+				t.Fatalf("minPinLength output %x, want %x", got, tc.output)
+			}
+			if _, ok := r.json.ClientExtensionResults["minPinLength"]; ok {
+				t.Fatal("minPinLength has no client output")
+			}
+		})
+	}
+	if _, err := passkeytest.New(passkeytest.Config{MinPINLength: 64}); err == nil {
+		t.Fatal("MinPINLength 64 accepted")
+	}
+}
+
+// TestNoCredProtect: a client fails an enforced policy above level 1 on an
+// authenticator without credProtect, and drops an unenforced one.
+func TestNoCredProtect(t *testing.T) {
+	for _, tc := range []struct {
+		policy  string
+		enforce bool
+		fails   bool
+	}{
+		{"userVerificationRequired", true, true},
+		{"userVerificationOptionalWithCredentialIDList", true, true},
+		{"userVerificationOptional", true, false},
+		{"userVerificationRequired", false, false},
+	} {
+		t.Run(tc.policy+"/"+strconv.FormatBool(tc.enforce), func(t *testing.T) {
+			a := newAuthenticator(t, passkeytest.Config{NoCredProtect: true})
+			o := newCreateOpts(testRPID, []byte("c"), -7)
+			o.Selection = map[string]any{"residentKey": "required"}
+			o.Extensions = map[string]any{"credentialProtectionPolicy": tc.policy, "enforceCredentialProtectionPolicy": tc.enforce}
+			body, err := a.Create(o.json(t), testOrigin)
+			if tc.fails {
+				if !errors.Is(err, passkeytest.ErrNotAllowed) {
+					t.Fatalf("err %v, want NotAllowedError", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := decodeRegistration(t, body, expectation{rpID: testRPID, origin: testOrigin, challenge: []byte("c")})
+			if _, ok := authExtensions(t, r.ad)["credProtect"]; ok {
+				t.Fatal("credProtect output from an authenticator without it")
+			}
+			// Unprotected: usable without UV and without an allow list.
+			g := newGetOpts(testRPID, []byte("g"))
+			g.UserVerification = "discouraged"
+			if _, err := a.Get(g.json(t), testOrigin); err != nil {
+				t.Fatalf("unprotected credential refused: %v", err)
+			}
+		})
 	}
 }

@@ -21,11 +21,11 @@ func (a *Authenticator) Get(optionsJSON []byte, origin string, tweaks ...Tweak) 
 	if err != nil {
 		return nil, err
 	}
-	rpID, err := effectiveRPID(origin, opts.rpID)
+	rpID, err := a.effectiveRPID(origin, opts.rpID)
 	if err != nil {
 		return nil, err
 	}
-	ext, err := parseGetExtensions(opts.extensions, !opts.allowListed)
+	ext, err := parseGetExtensions(opts.extensions, !opts.allowListed, opts.allowCount)
 	if err != nil {
 		return nil, err
 	}
@@ -97,9 +97,15 @@ func (a *Authenticator) Get(optionsJSON []byte, origin string, tweaks ...Tweak) 
 		results["prf"] = prf
 	}
 	if ext.largeBlob {
+		// The blob lives with the credential's largeBlobKey; a credential
+		// created without largeBlob has none, so reads find nothing and
+		// writes fail.
 		largeBlob := map[string]any{}
-		if ext.blobWrite {
-			largeBlob["written"] = false
+		if ext.blobRead && cred.largeBlob && cred.blob != nil {
+			largeBlob["blob"] = b64url(cred.blob)
+		}
+		if ext.blobWrite != nil {
+			largeBlob["written"] = cred.largeBlob
 		}
 		results["largeBlob"] = largeBlob
 	}
@@ -134,6 +140,9 @@ func (a *Authenticator) Get(optionsJSON []byte, origin string, tweaks ...Tweak) 
 		return nil, err
 	}
 	cred.SignCount = counter
+	if ext.blobWrite != nil && cred.largeBlob {
+		cred.blob = slices.Clone(ext.blobWrite)
+	}
 	return out, nil
 }
 

@@ -89,6 +89,7 @@ type requestOptions struct {
 	challenge        []byte
 	allow            [][]byte
 	allowListed      bool // allowCredentials was not empty, whatever its types
+	allowCount       int  // entries in allowCredentials, whatever their types
 	userVerification string
 	extensions       map[string]json.RawMessage
 	mediation        string
@@ -233,6 +234,7 @@ func parseRequestOptions(data []byte) (*requestOptions, error) {
 		return nil, err
 	}
 	out.allowListed = len(in.AllowCredentials) > 0
+	out.allowCount = len(in.AllowCredentials)
 	return out, nil
 }
 
