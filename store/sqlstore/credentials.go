@@ -19,8 +19,11 @@ type querier interface {
 }
 
 // maxRenameAttempts bounds the read-modify-write loop of Rename. Each failed
-// attempt means another update of the record committed in between.
-const maxRenameAttempts = 32
+// attempt means another update of the record committed in between, so the
+// loop cannot spin without someone making progress; the bound only stops a
+// rename that keeps losing to a flood of logins on one credential (32 was
+// seen to run out on SQLite under the race detector), and ctx ends it sooner.
+const maxRenameAttempts = 1024
 
 // Credentials keeps credential records in the passkey_credentials table. It
 // satisfies [store.Credentials]; get one from [Store.Credentials] or
