@@ -679,7 +679,7 @@ func TestUnknownUserStoreCalls(t *testing.T) {
 // cancellingTrust fails as a trust source does when its context ends.
 type cancellingTrust struct{}
 
-func (cancellingTrust) TrustAnchors(ctx context.Context, _ [16]byte, _ []*x509.Certificate) (*x509.CertPool, error) {
+func (cancellingTrust) TrustAnchors(ctx context.Context, _ string, _ [16]byte, _ []*x509.Certificate) (*x509.CertPool, error) {
 	return nil, ctx.Err()
 }
 

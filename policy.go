@@ -3,6 +3,7 @@ package passkey
 import (
 	"context"
 	"crypto/x509"
+	"github.com/gopasskey/passkey/attestation"
 )
 
 // UserVerification is the user-verification requirement of both ceremonies
@@ -62,18 +63,58 @@ const (
 func (p SyncedPolicy) valid() bool { return p <= SyncedRefused }
 
 // TrustSource supplies the attestation trust anchors for an authenticator
-// model, such as the FIDO Metadata Service (package attestation/metadata
-// satisfies it) or a fixed set of vendor roots. It uses standard library
-// types only, so a relying party that never loads metadata never compiles it.
+// model, such as the FIDO Metadata Service or the roots the library ships.
+// It uses standard library types only, so a relying party that never loads
+// metadata never compiles it. Sources that need no context, such as
+// *metadata.Store or roots.Source(), plug in through [TrustSourceOf].
 type TrustSource interface {
-	// TrustAnchors returns the roots that may anchor an attestation made by
-	// the authenticator model aaguid (all zeros for fido-u2f, where the
-	// source finds the model from the attestation certificate path, leaf
-	// first). A nil pool means the model is unknown. A non-nil error means
-	// the source distrusts the model (a revoked or compromised
-	// authenticator), and the registration fails with
-	// authenticator-status-untrusted.
-	TrustAnchors(ctx context.Context, aaguid [16]byte, path []*x509.Certificate) (*x509.CertPool, error)
+	// TrustAnchors returns the roots that may anchor an attestation
+	// statement of format (its fmt: "packed", "tpm"…) made by the
+	// authenticator model aaguid (all zeros for fido-u2f, where the source
+	// finds the model from the attestation certificate path, leaf first).
+	// It is asked once per statement, and once per contained statement of
+	// a compound one. A nil pool means the model is unknown
+	// (attestation-untrusted). A non-nil error means the source distrusts
+	// the model (a revoked or compromised authenticator), and the
+	// registration fails with authenticator-status-untrusted; an error
+	// while ctx is done is returned as it is, with no code.
+	TrustAnchors(ctx context.Context, format string, aaguid [16]byte, path []*x509.Certificate) (*x509.CertPool, error)
+}
+
+// TrustSourceOf adapts a source that needs no context — an
+// attestation.TrustSource such as *metadata.Store or roots.Source() — to
+// [TrustSource]. Its errors keep the meaning the attestation package gives
+// them: one with an AuthenticatorStatus() method (a metadata status report)
+// fails with authenticator-status-untrusted, any other with
+// attestation-untrusted.
+func TrustSourceOf(src attestation.TrustSource) TrustSource { return plainSource{src} }
+
+type plainSource struct{ src attestation.TrustSource }
+
+func (p plainSource) TrustAnchors(_ context.Context, format string, aaguid [16]byte, path []*x509.Certificate) (*x509.CertPool, error) {
+	return p.src.TrustAnchors(format, aaguid, path)
+}
+
+// statusError marks an error of a context-aware source as a distrust
+// verdict for the attestation package.
+type statusError struct{ err error }
+
+func (e statusError) Error() string               { return e.err.Error() }
+func (e statusError) Unwrap() error               { return e.err }
+func (e statusError) AuthenticatorStatus() string { return "distrusted by the trust source" }
+
+// bind gives the attestation package a view of src tied to ctx.
+func bind(ctx context.Context, src TrustSource) attestation.TrustSource {
+	return attestation.TrustSourceFunc(func(format string, aaguid [16]byte, path []*x509.Certificate) (*x509.CertPool, error) {
+		pool, err := src.TrustAnchors(ctx, format, aaguid, path)
+		if err != nil {
+			if _, plain := src.(plainSource); plain || ctx.Err() != nil {
+				return nil, err
+			}
+			return nil, statusError{err}
+		}
+		return pool, nil
+	})
 }
 
 // AuthenticatorNames names authenticator models for passkey lists ("iCloud

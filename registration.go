@@ -192,14 +192,17 @@ func (rp *RelyingParty) verifyRegistration(ctx context.Context, sessionID string
 		Conditional:             st.conditional,
 		Now:                     now,
 	}
+	if rp.trust != nil {
+		expect.TrustSource = bind(ctx, rp.trust)
+		expect.Trust = attestation.TrustRequired
+	}
 	res, err := resp.Verify(expect)
 	if err != nil {
-		return nil, err
-	}
-	if rp.trust != nil {
-		if res, err = rp.verifyTrust(ctx, resp, expect, res); err != nil {
-			return nil, err
+		if rp.trust != nil && ctx.Err() != nil {
+			// A source cut off by the request's end is no verdict.
+			return nil, fmt.Errorf("passkey: trust source: %w", ctx.Err())
 		}
+		return nil, err
 	}
 
 	rec := res.Record
@@ -235,34 +238,6 @@ func (rp *RelyingParty) verifyRegistration(ctx context.Context, sessionID string
 		reg.AuthenticatorName = rp.names.AuthenticatorName(rec.AAGUID)
 	}
 	return reg, nil
-}
-
-// verifyTrust is #reg-ceremony-attestation-trust-anchors and
-// #reg-ceremony-assess-trust with a trust source: the statement must carry
-// a certificate path, and the path must verify to the roots the source has
-// for the model. The first verification found the model and the path;
-// the second runs the attestation package's own trust decision with the
-// roots.
-func (rp *RelyingParty) verifyTrust(ctx context.Context, resp *attestation.Response, expect attestation.Expect, res *attestation.Result) (*attestation.Result, error) {
-	const check = "reg-ceremony-assess-trust"
-	if len(res.TrustPath) == 0 {
-		return nil, errcode.Mismatch(errcode.ErrAttestationTypeNotAllowed, check,
-			"a trusted attestation is required", "a certificate path", string(res.Type))
-	}
-	roots, err := rp.trust.TrustAnchors(ctx, res.Record.AAGUID, res.TrustPath)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("passkey: trust source: %w", err)
-		}
-		return nil, errcode.Wrap(errcode.ErrAuthenticatorStatusUntrusted, check,
-			"the trust source distrusts this authenticator model", err)
-	}
-	if roots == nil {
-		return nil, errcode.Mismatch(errcode.ErrAttestationUntrusted, check,
-			"the trust source has no roots for this authenticator model", "a known model", res.Record.AAGUID.String())
-	}
-	expect.TrustAnchors = roots
-	return resp.Verify(expect)
 }
 
 func alreadyRegistered() error {

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"errors"
+	"github.com/gopasskey/passkey/attestation"
 	"testing"
 	"time"
 
@@ -347,7 +348,7 @@ type fixedTrust struct {
 	asked [16]byte
 }
 
-func (f *fixedTrust) TrustAnchors(_ context.Context, aaguid [16]byte, path []*x509.Certificate) (*x509.CertPool, error) {
+func (f *fixedTrust) TrustAnchors(_ context.Context, _ string, aaguid [16]byte, path []*x509.Certificate) (*x509.CertPool, error) {
 	f.asked = aaguid
 	return f.roots, f.err
 }
@@ -420,6 +421,53 @@ func TestTrustSource(t *testing.T) {
 			}
 			if trust.asked != model {
 				t.Errorf("the trust source was asked about %x", trust.asked)
+			}
+		})
+	}
+}
+
+type statusErr struct{}
+
+func (statusErr) Error() string               { return "REVOKED" }
+func (statusErr) AuthenticatorStatus() string { return "REVOKED" }
+
+// TestTrustSourceOf: a context-free source (metadata, roots) keeps the
+// attestation package's reading of its errors.
+func TestTrustSourceOf(t *testing.T) {
+	model := [16]byte{0xee, 2}
+	packed := passkeytest.Config{Attestation: passkeytest.AttestationPacked, AAGUID: model, Seed: []byte("packed-of")}
+	root := x509.NewCertPool()
+	root.AddCert(newAuthenticator(t, packed).AttestationRoot())
+	cases := []struct {
+		name string
+		pool *x509.CertPool
+		err  error
+		want passkey.Sentinel
+	}{
+		{"roots for the model", root, nil, ""},
+		{"an error without a status", nil, errors.New("unknown authenticator"), passkey.ErrAttestationUntrusted},
+		{"a status report", nil, statusErr{}, passkey.ErrAuthenticatorStatusUntrusted},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var format string
+			src := attestation.TrustSourceFunc(func(f string, _ [16]byte, _ []*x509.Certificate) (*x509.CertPool, error) {
+				format = f
+				return tc.pool, tc.err
+			})
+			e := newEnv(t, func(c *passkey.Config) { c.TrustSource = passkey.TrustSourceOf(src) })
+			o, sid, err := e.rp.BeginRegistration(t.Context(), newUser("ada"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := newAuthenticator(t, packed).Create(mustJSON(t, o), testOrigin)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = e.rp.FinishRegistration(t.Context(), sid, body)
+			wantCode(t, err, tc.want)
+			if format != "packed" {
+				t.Errorf("the source was asked about format %q", format)
 			}
 		})
 	}

@@ -1,6 +1,7 @@
 package attestation
 
 import (
+	"bytes"
 	"crypto/ecdsa"
 	"crypto/rsa"
 	"crypto/x509"
@@ -76,6 +77,18 @@ func parseX5C(x5c []cbor.Bytes, check string) ([]*x509.Certificate, error) {
 				"at most "+strconv.Itoa(maxCertRSABits)+" bits", strconv.Itoa(k.N.BitLen())+" bits")
 		}
 		certs[i] = c
+	}
+	// A path never names one subject twice. Refusing it here keeps chain
+	// building linear: crypto/x509 would otherwise try every ordering of
+	// same-named CAs, up to 100 signature checks per statement.
+	for i := range certs {
+		for j := i + 1; j < len(certs); j++ {
+			if bytes.Equal(certs[i].RawSubject, certs[j].RawSubject) {
+				return nil, errcode.Mismatch(errcode.ErrAttestationInvalid, check,
+					"x5c names one subject twice", "distinct subjects",
+					"x5c["+strconv.Itoa(i)+"] and x5c["+strconv.Itoa(j)+"]")
+			}
+		}
 	}
 	return certs, nil
 }
