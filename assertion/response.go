@@ -12,18 +12,29 @@ import (
 const MaxBodySize = 64 << 10
 
 // responseJSON is AuthenticationResponseJSON (#dictdef-authenticationresponsejson).
+// Its members read JSON as the plain types would (id and type as *string,
+// authenticatorAttachment as string, the base64url members as b64.Bytes,
+// clientExtensionResults as json.RawMessage), without their allocations:
+// the base64url members and clientExtensionResults are decoded into buf,
+// one allocation per body, and the strings are compared in place.
 type responseJSON struct {
-	ID                      *string         `json:"id"`
-	RawID                   b64.Bytes       `json:"rawId"`
-	Type                    *string         `json:"type"`
-	AuthenticatorAttachment string          `json:"authenticatorAttachment"`
-	ClientExtensionResults  json.RawMessage `json:"clientExtensionResults"`
-	Response                *struct {
-		ClientDataJSON    b64.Bytes `json:"clientDataJSON"`
-		AuthenticatorData b64.Bytes `json:"authenticatorData"`
-		Signature         b64.Bytes `json:"signature"`
-		UserHandle        b64.Bytes `json:"userHandle"`
-	} `json:"response"`
+	ID                      b64.Text         `json:"id"`
+	RawID                   b64.Member       `json:"rawId"`
+	Type                    b64.Text         `json:"type"`
+	AuthenticatorAttachment b64.Text         `json:"authenticatorAttachment"`
+	ClientExtensionResults  b64.Raw          `json:"clientExtensionResults"`
+	Response                *responseMembers `json:"response"`
+
+	members responseMembers // what Response points to unless the body sets it to null
+	buf     []byte
+}
+
+// responseMembers is AuthenticatorAssertionResponseJSON.
+type responseMembers struct {
+	ClientDataJSON    b64.Member `json:"clientDataJSON"`
+	AuthenticatorData b64.Member `json:"authenticatorData"`
+	Signature         b64.Member `json:"signature"`
+	UserHandle        b64.Member `json:"userHandle"`
 }
 
 // Response is an authentication response as the browser sent it, decoded
@@ -36,6 +47,10 @@ type Response struct {
 	authenticatorData []byte
 	signature         []byte
 	userHandle        []byte
+
+	// wire is where Parse decodes the body; it shares the Response's
+	// allocation and is cleared before Parse returns.
+	wire responseJSON
 }
 
 // Parse decodes an AuthenticationResponseJSON body and checks its shape
@@ -51,46 +66,82 @@ func ParseLimit(body []byte, max int) (*Response, error) {
 	if len(body) > max {
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response body larger than the limit")
 	}
-	var j responseJSON
-	if err := json.Unmarshal(body, &j); err != nil {
+	r := new(Response)
+	j := &r.wire
+	j.buf = b64.NewBuffer(len(body))
+	j.AuthenticatorAttachment.KeepOnNull = true
+	j.RawID.Use(&j.buf)
+	j.ClientExtensionResults.Use(&j.buf)
+	j.Response = &j.members
+	j.members.ClientDataJSON.Use(&j.buf)
+	j.members.AuthenticatorData.Use(&j.buf)
+	j.members.Signature.Use(&j.buf)
+	j.members.UserHandle.Use(&j.buf)
+	if err := json.Unmarshal(body, j); err != nil {
 		return nil, errcode.Wrap(errcode.ErrMalformedResponse, check, "response is not AuthenticationResponseJSON", err)
 	}
+	resp := j.Response
 	switch {
-	case j.ID == nil:
+	case !j.ID.Present():
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "id is missing")
-	case j.RawID == nil:
+	case j.RawID.Bytes() == nil:
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "rawId is missing")
-	case j.Type == nil || *j.Type != "public-key":
+	case !j.Type.Is("public-key"):
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, `type is not "public-key"`)
-	case j.Response == nil:
+	case resp == nil || resp.ClientDataJSON.Bytes() == nil && resp == &j.members && !hasResponse(body):
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response is missing")
-	case j.Response.ClientDataJSON == nil:
+	case resp.ClientDataJSON.Bytes() == nil:
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response.clientDataJSON is missing")
-	case j.Response.AuthenticatorData == nil:
+	case resp.AuthenticatorData.Bytes() == nil:
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response.authenticatorData is missing")
-	case j.Response.Signature == nil:
+	case resp.Signature.Bytes() == nil:
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response.signature is missing")
 	}
-	if ext := bytes.TrimSpace(j.ClientExtensionResults); len(ext) > 0 && string(ext) != "null" && ext[0] != '{' {
+	ext := j.ClientExtensionResults.Bytes()
+	if t := bytes.TrimSpace(ext); len(t) > 0 && string(t) != "null" && t[0] != '{' {
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "clientExtensionResults is not an object")
 	}
-	if d, err := b64.DecodeString(*j.ID); err != nil || !bytes.Equal(d, j.RawID) {
+	if !b64.Matches(j.ID.Content(), j.RawID.Bytes(), j.buf) {
 		return nil, errcode.New(errcode.ErrCredentialIDMismatch, check, "id is not the base64url encoding of rawId")
 	}
-	uh := j.Response.UserHandle
+	uh := resp.UserHandle.Bytes()
 	if len(uh) == 0 {
 		// Absent, null and "" all mean: no user handle.
 		uh = nil
 	}
-	return &Response{
-		rawID:             j.RawID,
-		attachment:        j.AuthenticatorAttachment,
-		extensions:        j.ClientExtensionResults,
-		clientDataJSON:    j.Response.ClientDataJSON,
-		authenticatorData: j.Response.AuthenticatorData,
-		signature:         j.Response.Signature,
+	out := Response{
+		rawID:             j.RawID.Bytes(),
+		attachment:        attachment(&j.AuthenticatorAttachment),
+		extensions:        ext,
+		clientDataJSON:    resp.ClientDataJSON.Bytes(),
+		authenticatorData: resp.AuthenticatorData.Bytes(),
+		signature:         resp.Signature.Bytes(),
 		userHandle:        uh,
-	}, nil
+	}
+	*r = out // drops wire, and with it every reference to body
+	return r, nil
+}
+
+// hasResponse tells a body whose response member is absent from one where it
+// is an object without members: Response points to the same place in both.
+// It runs only on the way to an error.
+func hasResponse(body []byte) bool {
+	var probe struct {
+		Response *json.RawMessage `json:"response"`
+	}
+	return json.Unmarshal(body, &probe) == nil && probe.Response != nil
+}
+
+// attachment keeps the two values AuthenticatorAttachment reports, as
+// constants; any other value reads as "".
+func attachment(t *b64.Text) string {
+	switch {
+	case t.Is("platform"):
+		return "platform"
+	case t.Is("cross-platform"):
+		return "cross-platform"
+	}
+	return ""
 }
 
 // CredentialID returns the credential ID (rawId) the response claims: look

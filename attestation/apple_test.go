@@ -1,6 +1,7 @@
 package attestation
 
 import (
+	"cmp"
 	"crypto"
 	"crypto/sha256"
 	"crypto/x509"
@@ -32,6 +33,7 @@ func appleNonceDER(nonce []byte) []byte {
 // appleInputs is one apple statement in the making.
 type appleInputs struct {
 	certKey crypto.PublicKey // the credential key by default
+	cn      string           // the certificate's CN; "credential certificate" when empty
 	ext     []byte           // the extension value; the right nonce when nil
 	noExt   bool
 	x5c     [][]byte
@@ -47,7 +49,7 @@ func (in *appleInputs) build(t testing.TB, authData []byte) []byte {
 		}
 		tmpl := &x509.Certificate{
 			SerialNumber: big.NewInt(40),
-			Subject:      pkix.Name{CommonName: "credential certificate", Organization: []string{"Example Inc."}},
+			Subject:      pkix.Name{CommonName: cmp.Or(in.cn, "credential certificate"), Organization: []string{"Example Inc."}},
 			NotBefore:    time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC),
 			NotAfter:     time.Date(2040, 1, 1, 0, 0, 0, 0, time.UTC),
 			KeyUsage:     x509.KeyUsageDigitalSignature,
@@ -178,7 +180,7 @@ func TestVerifyAppleRejects(t *testing.T) {
 	t.Run("nonce in the CA certificate only", func(t *testing.T) {
 		in := &appleInputs{certKey: ks.p256.Public(), noExt: true}
 		in.build(t, authData)
-		other := &appleInputs{certKey: ks.p256.Public()}
+		other := &appleInputs{certKey: ks.p256.Public(), cn: "another certificate"}
 		other.build(t, authData)
 		in.x5c = [][]byte{in.x5c[0], other.x5c[0]}
 		_, err := verifyApple(newStatement(t, authData, in.build(t, authData)))

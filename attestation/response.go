@@ -3,6 +3,8 @@ package attestation
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"strconv"
 
 	"github.com/gopasskey/passkey/errcode"
 	"github.com/gopasskey/passkey/internal/b64"
@@ -13,35 +15,54 @@ import (
 const MaxBodySize = 64 << 10
 
 // responseJSON is RegistrationResponseJSON (#dictdef-registrationresponsejson).
+// Its members read JSON as the plain types would (id and type as *string,
+// authenticatorAttachment as string, the base64url members as b64.Bytes,
+// clientExtensionResults as json.RawMessage, publicKeyAlgorithm as *int64,
+// transports as []string), without their allocations: the base64url members
+// and clientExtensionResults are decoded into buf, one allocation per body,
+// and strings are compared in place.
 type responseJSON struct {
-	ID                      *string         `json:"id"`
-	RawID                   b64.Bytes       `json:"rawId"`
-	Type                    *string         `json:"type"`
-	AuthenticatorAttachment string          `json:"authenticatorAttachment"`
-	ClientExtensionResults  json.RawMessage `json:"clientExtensionResults"`
-	Response                *struct {
-		ClientDataJSON     b64.Bytes `json:"clientDataJSON"`
-		AttestationObject  b64.Bytes `json:"attestationObject"`
-		AuthenticatorData  b64.Bytes `json:"authenticatorData"`
-		PublicKeyAlgorithm *int64    `json:"publicKeyAlgorithm"`
-		Transports         []string  `json:"transports"`
-	} `json:"response"`
+	ID                      b64.Text         `json:"id"`
+	RawID                   b64.Member       `json:"rawId"`
+	Type                    b64.Text         `json:"type"`
+	AuthenticatorAttachment b64.Text         `json:"authenticatorAttachment"`
+	ClientExtensionResults  b64.Raw          `json:"clientExtensionResults"`
+	Response                *responseMembers `json:"response"`
 	// Transports at the top level: some older serializers put them here.
 	Transports []string `json:"transports"`
+
+	members responseMembers // what Response points to unless the body sets it to null
+	buf     []byte
+}
+
+// responseMembers is AuthenticatorAttestationResponseJSON.
+type responseMembers struct {
+	ClientDataJSON     b64.Member  `json:"clientDataJSON"`
+	AttestationObject  b64.Member  `json:"attestationObject"`
+	AuthenticatorData  b64.Member  `json:"authenticatorData"`
+	PublicKeyAlgorithm optionalInt `json:"publicKeyAlgorithm"`
+	Transports         []b64.Text  `json:"transports"`
+
+	// transports backs Transports while the body has at most as many.
+	transports [8]b64.Text
 }
 
 // Response is a registration response as the browser sent it, decoded once.
 // It is not yet verified: call [Response.Verify].
 type Response struct {
-	id                 string
 	rawID              []byte
 	attachment         string
 	extensions         json.RawMessage
 	clientDataJSON     []byte
 	attestationObject  []byte
 	authDataCopy       []byte
-	publicKeyAlgorithm *int64
+	publicKeyAlgorithm *int64 // nil, or &alg
 	transports         []string
+	alg                int64
+
+	// wire is where Parse decodes the body; it shares the Response's
+	// allocation and is cleared before Parse returns.
+	wire responseJSON
 }
 
 // Parse decodes a RegistrationResponseJSON body. It checks the shape only
@@ -58,45 +79,140 @@ func ParseLimit(body []byte, max int) (*Response, error) {
 	if len(body) > max {
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response body larger than the limit")
 	}
-	var j responseJSON
-	if err := json.Unmarshal(body, &j); err != nil {
+	r := new(Response)
+	j := &r.wire
+	j.buf = b64.NewBuffer(len(body))
+	j.AuthenticatorAttachment.KeepOnNull = true
+	j.RawID.Use(&j.buf)
+	j.ClientExtensionResults.Use(&j.buf)
+	j.Response = &j.members
+	m := &j.members
+	m.ClientDataJSON.Use(&j.buf)
+	m.AttestationObject.Use(&j.buf)
+	m.AuthenticatorData.Use(&j.buf)
+	for i := range m.transports {
+		// A null element leaves a string element as it was.
+		m.transports[i].KeepOnNull = true
+	}
+	m.Transports = m.transports[:0]
+	if err := json.Unmarshal(body, j); err != nil {
 		return nil, errcode.Wrap(errcode.ErrMalformedResponse, check, "response is not RegistrationResponseJSON", err)
 	}
+	resp := j.Response
 	switch {
-	case j.ID == nil:
+	case !j.ID.Present():
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "id is missing")
-	case j.RawID == nil:
+	case j.RawID.Bytes() == nil:
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "rawId is missing")
-	case j.Type == nil || *j.Type != "public-key":
+	case !j.Type.Is("public-key"):
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, `type is not "public-key"`)
-	case j.Response == nil:
+	case resp == nil || resp.ClientDataJSON.Bytes() == nil && resp == m && !hasResponse(body):
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response is missing")
-	case j.Response.ClientDataJSON == nil:
+	case resp.ClientDataJSON.Bytes() == nil:
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response.clientDataJSON is missing")
-	case j.Response.AttestationObject == nil:
+	case resp.AttestationObject.Bytes() == nil:
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response.attestationObject is missing")
 	}
-	if err := checkExtensionResults(j.ClientExtensionResults); err != nil {
+	ext := j.ClientExtensionResults.Bytes()
+	if err := checkExtensionResults(ext); err != nil {
 		return nil, err
 	}
-	if !equalID(*j.ID, j.RawID) {
+	if !b64.Matches(j.ID.Content(), j.RawID.Bytes(), j.buf) {
 		return nil, errcode.New(errcode.ErrCredentialIDMismatch, check, "id is not the base64url encoding of rawId")
 	}
-	transports := j.Response.Transports
-	if transports == nil {
+	transports, ok := resp.transportList()
+	if !ok {
 		transports = j.Transports
 	}
-	return &Response{
-		id:                 *j.ID,
-		rawID:              j.RawID,
-		attachment:         j.AuthenticatorAttachment,
-		extensions:         j.ClientExtensionResults,
-		clientDataJSON:     j.Response.ClientDataJSON,
-		attestationObject:  j.Response.AttestationObject,
-		authDataCopy:       j.Response.AuthenticatorData,
-		publicKeyAlgorithm: j.Response.PublicKeyAlgorithm,
-		transports:         transports,
-	}, nil
+	hasAlg := resp.PublicKeyAlgorithm.set
+	out := Response{
+		rawID:             j.RawID.Bytes(),
+		attachment:        attachmentOf(&j.AuthenticatorAttachment),
+		extensions:        ext,
+		clientDataJSON:    resp.ClientDataJSON.Bytes(),
+		attestationObject: resp.AttestationObject.Bytes(),
+		authDataCopy:      resp.AuthenticatorData.Bytes(),
+		transports:        transports,
+		alg:               resp.PublicKeyAlgorithm.v,
+	}
+	*r = out // drops wire, and with it every reference to body
+	if hasAlg {
+		r.publicKeyAlgorithm = &r.alg
+	}
+	return r, nil
+}
+
+// transportList returns response.transports, or false when it was absent or
+// null. Known transports are the package's constants, not copies.
+func (m *responseMembers) transportList() ([]string, bool) {
+	t := m.Transports
+	if t == nil || len(t) == 0 && cap(t) == len(m.transports) && &t[:1][0] == &m.transports[0] {
+		return nil, false // still the preset empty slice: absent
+	}
+	list := make([]string, len(t))
+	for i := range t {
+		list[i] = transportName(t[i].Content())
+	}
+	return list, true
+}
+
+// transportName returns the AuthenticatorTransport value b as a string,
+// without a copy for the values the spec defines.
+func transportName(b []byte) string {
+	for _, name := range [...]string{"usb", "nfc", "ble", "smart-card", "hybrid", "internal"} {
+		if string(b) == name {
+			return name
+		}
+	}
+	return string(b)
+}
+
+// optionalInt reads a JSON member as a *int64 field does: null unsets it, a
+// number that is an int64 sets it, anything else is an error.
+type optionalInt struct {
+	v   int64
+	set bool
+}
+
+// errNotInt64 is the error for a publicKeyAlgorithm that is not an int64.
+var errNotInt64 = errors.New("not an integer in the int64 range")
+
+func (o *optionalInt) UnmarshalJSON(data []byte) error {
+	if string(data) == "null" {
+		o.v, o.set = 0, false
+		return nil
+	}
+	if len(data) == 0 || data[0] != '-' && (data[0] < '0' || data[0] > '9') {
+		return errNotInt64
+	}
+	n, err := strconv.ParseInt(string(data), 10, 64)
+	if err != nil {
+		return errNotInt64
+	}
+	o.v, o.set = n, true
+	return nil
+}
+
+// hasResponse tells a body whose response member is absent from one where it
+// is an object without members: Response points to the same place in both.
+// It runs only on the way to an error.
+func hasResponse(body []byte) bool {
+	var probe struct {
+		Response *json.RawMessage `json:"response"`
+	}
+	return json.Unmarshal(body, &probe) == nil && probe.Response != nil
+}
+
+// attachmentOf keeps the two values a record stores, as constants; any other
+// value reads as "".
+func attachmentOf(t *b64.Text) string {
+	switch {
+	case t.Is("platform"):
+		return "platform"
+	case t.Is("cross-platform"):
+		return "cross-platform"
+	}
+	return ""
 }
 
 // checkExtensionResults requires clientExtensionResults to be an object when
@@ -108,13 +224,6 @@ func checkExtensionResults(raw json.RawMessage) error {
 	}
 	return errcode.New(errcode.ErrMalformedResponse, "sctn-registering-a-new-credential",
 		"clientExtensionResults is not an object")
-}
-
-// equalID reports whether id spells rawID in base64url; a correct padding is
-// tolerated as it is for every other member.
-func equalID(id string, rawID []byte) bool {
-	d, err := b64.DecodeString(id)
-	return err == nil && bytes.Equal(d, rawID)
 }
 
 // CredentialID returns the credential ID (rawId) the response claims.

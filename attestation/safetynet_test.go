@@ -233,7 +233,9 @@ func TestVerifySafetyNetRejects(t *testing.T) {
 			in.mod = func(p map[string]any) { p["nonce"] = base64.StdEncoding.EncodeToString(other[:]) }
 		}, "nonce is not"},
 		{"nonce in base64url", func(in *safetyNetInputs) {
-			in.mod = func(p map[string]any) { p["nonce"] = base64.URLEncoding.EncodeToString(nonce[:]) }
+			// Unpadded, so it differs from the standard spelling even when
+			// the digest happens to need neither "+" nor "/".
+			in.mod = func(p map[string]any) { p["nonce"] = base64.RawURLEncoding.EncodeToString(nonce[:]) }
 		}, "nonce is not"},
 		{"nonce without padding", func(in *safetyNetInputs) {
 			in.mod = func(p map[string]any) { p["nonce"] = base64.RawStdEncoding.EncodeToString(nonce[:]) }

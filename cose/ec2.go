@@ -3,6 +3,9 @@ package cose
 import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
+	"errors"
+	"math/big"
+	"math/bits"
 
 	"github.com/gopasskey/passkey/errcode"
 	"golang.org/x/crypto/cryptobyte"
@@ -43,19 +46,55 @@ func (k *Key) parseEC2(info algInfo, m *keyMap) error {
 	if err := requireSize(y, info.size, "y"); err != nil {
 		return err
 	}
-	// ParseUncompressedPublicKey rejects the identity, coordinates ≥ p and
-	// points off the curve (the validation #sctn-alg-identifier asks for).
-	pt := k.raw[:1+2*info.size]
-	pt[0] = 4
-	copy(pt[1:], x)
-	copy(pt[1+info.size:], y)
-	pub, err := ecdsa.ParseUncompressedPublicKey(curveOf(k.alg), pt)
-	if err != nil {
+	// The coordinates go into big.Ints backed by the Key itself, and
+	// IsOnCurve rejects coordinates ≥ p and points off the curve (the
+	// validation #sctn-alg-identifier asks for; the identity has no affine
+	// coordinates and (0, 0) is refused explicitly). It is the check of
+	// ecdsa.ParseUncompressedPublicKey, and of ecdh's NewPublicKey, which
+	// the deprecation notice of IsOnCurve points to, for two allocations
+	// instead of seven or five and half the time, on every login; the
+	// point is public, so the "unsafe" of that notice does not apply.
+	curve := curveOf(k.alg)
+	setBigEndian(&k.ec.x, k.ec.words[0][:], x)
+	setBigEndian(&k.ec.y, k.ec.words[1][:], y)
+	if !curve.IsOnCurve(&k.ec.x, &k.ec.y) {
 		return errcode.Wrap(errcode.ErrMalformedPublicKey, checkAlgIdentifier,
-			"COSE key is not a valid point of its curve", err)
+			"COSE key is not a valid point of its curve", errNotOnCurve)
 	}
-	k.ecdsa = pub
+	k.ec.pub = ecdsa.PublicKey{Curve: curve, X: &k.ec.x, Y: &k.ec.y}
+	k.ecdsa = &k.ec.pub
 	return nil
+}
+
+// errNotOnCurve is the cause of a rejected EC2 point.
+var errNotOnCurve = errors.New("point is not on the curve")
+
+// ecWords is the number of words of the largest coordinate, P-521's 66 bytes.
+const ecWords = (66 + bits.UintSize/8 - 1) / (bits.UintSize / 8)
+
+// ecStorage holds an EC2 key: the standard library's key and the words of
+// its coordinates, inside the Key so that parsing one allocates nothing for
+// them. The big.Ints alias words and are never modified after parsing.
+type ecStorage struct {
+	pub   ecdsa.PublicKey
+	x, y  big.Int
+	words [2][ecWords]big.Word
+}
+
+// setBigEndian sets z to the unsigned big-endian b, using w (long enough)
+// as its storage.
+func setBigEndian(z *big.Int, w []big.Word, b []byte) {
+	const wordBytes = bits.UintSize / 8
+	n := 0
+	for end := len(b); end > 0; end -= wordBytes {
+		var v big.Word
+		for _, c := range b[max(end-wordBytes, 0):end] {
+			v = v<<8 | big.Word(c)
+		}
+		w[n] = v
+		n++
+	}
+	z.SetBits(w[:n])
 }
 
 // canonicalDER reports whether sig is exactly one DER Ecdsa-Sig-Value,

@@ -40,12 +40,15 @@ type Key struct {
 	alg Algorithm // the literal identifier of the key
 	kty keyType
 
-	ecdsa *ecdsa.PublicKey
-	rsa   *rsa.PublicKey
-	// raw holds an OKP key's x (Ed25519 32 bytes, Ed448 57 bytes) or an EC2
-	// key's uncompressed point, inline so that parsing allocates nothing
-	// beyond the Key and the standard library's own key.
-	raw [1 + 2*66]byte
+	ecdsa *ecdsa.PublicKey // &ec.pub for a parsed key
+	rsa   *rsa.PublicKey   // &rsaStore.pub for a parsed key
+	// rsaStore holds a parsed RSA key.
+	rsaStore rsaStorage
+	// ec holds a parsed EC2 key (see ecStorage).
+	ec ecStorage
+	// raw holds an OKP key's x (Ed25519 32 bytes, Ed448 57 bytes), inline
+	// so that parsing allocates nothing beyond the Key.
+	raw [ed448KeySize]byte
 	// pq holds an ML-DSA key; only mldsa.go knows its concrete type.
 	pq crypto.PublicKey
 }

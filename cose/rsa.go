@@ -56,12 +56,21 @@ func (k *Key) parseRSA(m *keyMap) error {
 	for _, c := range e {
 		exp = exp<<8 | int64(c)
 	}
-	modulus := new(big.Int).SetBytes(n)
+	// The key and its modulus live inside the Key: parsing allocates only
+	// the modulus's words.
+	modulus := k.rsaStore.n.SetBytes(n)
 	if err := checkRSA(modulus, exp); err != nil {
 		return rsaKeyError(err)
 	}
-	k.rsa = &rsa.PublicKey{N: modulus, E: int(exp)}
+	k.rsaStore.pub = rsa.PublicKey{N: modulus, E: int(exp)}
+	k.rsa = &k.rsaStore.pub
 	return nil
+}
+
+// rsaStorage holds a parsed RSA key.
+type rsaStorage struct {
+	pub rsa.PublicKey
+	n   big.Int
 }
 
 // checkRSA applies the modulus and exponent bounds to a key. Its errors are

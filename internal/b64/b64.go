@@ -9,11 +9,16 @@
 // (SimpleWebAuthn's recorded "internalUserId"), and every comparison in this
 // library is on decoded bytes, except the challenge, which is compared as the
 // canonical spelling of the issued bytes.
+//
+// [Member], [Raw] and [Text] read the members of a response body with the
+// semantics of [Bytes], json.RawMessage and *string (or string) fields, but
+// decode into one buffer per body and keep strings as bytes, so that a body
+// costs one allocation for all its members instead of one each.
 package b64
 
 import (
+	"bytes"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 )
 
@@ -24,6 +29,21 @@ var enc = base64.RawURLEncoding
 
 // Decode decodes s.
 func Decode(s []byte) ([]byte, error) {
+	s, err := trimPadding(s)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, enc.DecodedLen(len(s)))
+	n, err := enc.Decode(out, s)
+	if err != nil {
+		return nil, ErrInvalid
+	}
+	return out[:n], nil
+}
+
+// trimPadding removes a correct "=" padding from s and refuses the line
+// breaks that the standard decoder would skip.
+func trimPadding(s []byte) ([]byte, error) {
 	if n := len(s); n > 0 && s[n-1] == '=' {
 		// Padding is accepted only where it would be correct: the padded
 		// length is a multiple of four and at most two "=".
@@ -35,19 +55,12 @@ func Decode(s []byte) ([]byte, error) {
 			s = s[:len(s)-1]
 		}
 	}
-	for _, c := range s {
-		// The decoder below skips \r and \n; nothing else outside the
-		// alphabet gets past it, but reject those two here.
-		if c == '\r' || c == '\n' {
-			return nil, ErrInvalid
-		}
-	}
-	out := make([]byte, enc.DecodedLen(len(s)))
-	n, err := enc.Decode(out, s)
-	if err != nil {
+	// The decoder skips \r and \n; nothing else outside the alphabet gets
+	// past it, but reject those two here.
+	if bytes.IndexByte(s, '\r') >= 0 || bytes.IndexByte(s, '\n') >= 0 {
 		return nil, ErrInvalid
 	}
-	return out[:n], nil
+	return s, nil
 }
 
 // DecodeString decodes s.
@@ -67,20 +80,9 @@ func (b *Bytes) UnmarshalJSON(data []byte) error {
 		*b = nil
 		return nil
 	}
-	if len(data) < 2 || data[0] != '"' || data[len(data)-1] != '"' {
-		return ErrInvalid
-	}
-	inner := data[1 : len(data)-1]
-	for _, c := range inner {
-		if c == '\\' {
-			// An escaped spelling: let encoding/json unquote it first.
-			var s string
-			if err := json.Unmarshal(data, &s); err != nil {
-				return ErrInvalid
-			}
-			inner = []byte(s)
-			break
-		}
+	inner, err := stringContent(data, false)
+	if err != nil {
+		return err
 	}
 	d, err := Decode(inner)
 	if err != nil {
