@@ -1,11 +1,11 @@
 package assertion
 
 import (
-	"bytes"
 	"encoding/json"
 
 	"github.com/gopasskey/passkey/errcode"
 	"github.com/gopasskey/passkey/internal/b64"
+	"github.com/gopasskey/passkey/internal/credjson"
 )
 
 // MaxBodySize is the largest response body Parse accepts by default: 64 KiB.
@@ -18,15 +18,10 @@ const MaxBodySize = 64 << 10
 // the base64url members and clientExtensionResults are decoded into buf,
 // one allocation per body, and the strings are compared in place.
 type responseJSON struct {
-	ID                      b64.Text         `json:"id"`
-	RawID                   b64.Member       `json:"rawId"`
-	Type                    b64.Text         `json:"type"`
-	AuthenticatorAttachment b64.Text         `json:"authenticatorAttachment"`
-	ClientExtensionResults  b64.Raw          `json:"clientExtensionResults"`
-	Response                *responseMembers `json:"response"`
+	credjson.Envelope
+	Response *responseMembers `json:"response"`
 
 	members responseMembers // what Response points to unless the body sets it to null
-	buf     []byte
 }
 
 // responseMembers is AuthenticatorAssertionResponseJSON.
@@ -68,27 +63,21 @@ func ParseLimit(body []byte, max int) (*Response, error) {
 	}
 	r := new(Response)
 	j := &r.wire
-	j.buf = b64.NewBuffer(len(body))
-	j.AuthenticatorAttachment.KeepOnNull = true
-	j.RawID.Use(&j.buf)
-	j.ClientExtensionResults.Use(&j.buf)
+	buf := j.Init(len(body))
 	j.Response = &j.members
-	j.members.ClientDataJSON.Use(&j.buf)
-	j.members.AuthenticatorData.Use(&j.buf)
-	j.members.Signature.Use(&j.buf)
-	j.members.UserHandle.Use(&j.buf)
+	j.members.ClientDataJSON.Use(buf)
+	j.members.AuthenticatorData.Use(buf)
+	j.members.Signature.Use(buf)
+	j.members.UserHandle.Use(buf)
 	if err := json.Unmarshal(body, j); err != nil {
 		return nil, errcode.Wrap(errcode.ErrMalformedResponse, check, "response is not AuthenticationResponseJSON", err)
 	}
+	if err := j.CheckHead(check); err != nil {
+		return nil, err
+	}
 	resp := j.Response
 	switch {
-	case !j.ID.Present():
-		return nil, errcode.New(errcode.ErrMalformedResponse, check, "id is missing")
-	case j.RawID.Bytes() == nil:
-		return nil, errcode.New(errcode.ErrMalformedResponse, check, "rawId is missing")
-	case !j.Type.Is("public-key"):
-		return nil, errcode.New(errcode.ErrMalformedResponse, check, `type is not "public-key"`)
-	case resp == nil || resp.ClientDataJSON.Bytes() == nil && resp == &j.members && !hasResponse(body):
+	case resp == nil || resp.ClientDataJSON.Bytes() == nil && resp == &j.members && !credjson.HasResponse(body):
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response is missing")
 	case resp.ClientDataJSON.Bytes() == nil:
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response.clientDataJSON is missing")
@@ -97,12 +86,9 @@ func ParseLimit(body []byte, max int) (*Response, error) {
 	case resp.Signature.Bytes() == nil:
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response.signature is missing")
 	}
-	ext := j.ClientExtensionResults.Bytes()
-	if t := bytes.TrimSpace(ext); len(t) > 0 && string(t) != "null" && t[0] != '{' {
-		return nil, errcode.New(errcode.ErrMalformedResponse, check, "clientExtensionResults is not an object")
-	}
-	if !b64.Matches(j.ID.Content(), j.RawID.Bytes(), j.buf) {
-		return nil, errcode.New(errcode.ErrCredentialIDMismatch, check, "id is not the base64url encoding of rawId")
+	ext, err := j.CheckTail(check)
+	if err != nil {
+		return nil, err
 	}
 	uh := resp.UserHandle.Bytes()
 	if len(uh) == 0 {
@@ -111,7 +97,7 @@ func ParseLimit(body []byte, max int) (*Response, error) {
 	}
 	out := Response{
 		rawID:             j.RawID.Bytes(),
-		attachment:        attachment(&j.AuthenticatorAttachment),
+		attachment:        j.Attachment(),
 		extensions:        ext,
 		clientDataJSON:    resp.ClientDataJSON.Bytes(),
 		authenticatorData: resp.AuthenticatorData.Bytes(),
@@ -120,28 +106,6 @@ func ParseLimit(body []byte, max int) (*Response, error) {
 	}
 	*r = out // drops wire, and with it every reference to body
 	return r, nil
-}
-
-// hasResponse tells a body whose response member is absent from one where it
-// is an object without members: Response points to the same place in both.
-// It runs only on the way to an error.
-func hasResponse(body []byte) bool {
-	var probe struct {
-		Response *json.RawMessage `json:"response"`
-	}
-	return json.Unmarshal(body, &probe) == nil && probe.Response != nil
-}
-
-// attachment keeps the two values AuthenticatorAttachment reports, as
-// constants; any other value reads as "".
-func attachment(t *b64.Text) string {
-	switch {
-	case t.Is("platform"):
-		return "platform"
-	case t.Is("cross-platform"):
-		return "cross-platform"
-	}
-	return ""
 }
 
 // CredentialID returns the credential ID (rawId) the response claims: look

@@ -264,7 +264,7 @@ func (r *Response) Verify(e Expect) (*Result, error) {
 			RPID:                    e.RPID,
 			AttestationFormat:       *obj.Fmt,
 			AttestationType:         string(decided.Type),
-			AuthenticatorAttachment: attachment(r.attachment),
+			AuthenticatorAttachment: r.attachment, // already one of the two known values, or ""
 			CreatedAt:               now,
 		},
 	}
@@ -354,15 +354,6 @@ func peekAlg(raw []byte) (cose.Algorithm, bool) {
 		return 0, false
 	}
 	return cose.Algorithm(*k.Alg), true
-}
-
-// attachment keeps the two known values; anything else is treated as null
-// (#enumdef-authenticatorattachment).
-func attachment(s string) string {
-	if s == "platform" || s == "cross-platform" {
-		return s
-	}
-	return ""
 }
 
 // printable makes an attacker-chosen string safe for a log line: at most 32

@@ -1,13 +1,13 @@
 package attestation
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"strconv"
 
 	"github.com/gopasskey/passkey/errcode"
 	"github.com/gopasskey/passkey/internal/b64"
+	"github.com/gopasskey/passkey/internal/credjson"
 )
 
 // MaxBodySize is the largest response body Parse accepts by default: 64 KiB,
@@ -22,17 +22,12 @@ const MaxBodySize = 64 << 10
 // and clientExtensionResults are decoded into buf, one allocation per body,
 // and strings are compared in place.
 type responseJSON struct {
-	ID                      b64.Text         `json:"id"`
-	RawID                   b64.Member       `json:"rawId"`
-	Type                    b64.Text         `json:"type"`
-	AuthenticatorAttachment b64.Text         `json:"authenticatorAttachment"`
-	ClientExtensionResults  b64.Raw          `json:"clientExtensionResults"`
-	Response                *responseMembers `json:"response"`
+	credjson.Envelope
+	Response *responseMembers `json:"response"`
 	// Transports at the top level: some older serializers put them here.
 	Transports []string `json:"transports"`
 
 	members responseMembers // what Response points to unless the body sets it to null
-	buf     []byte
 }
 
 // responseMembers is AuthenticatorAttestationResponseJSON.
@@ -81,15 +76,12 @@ func ParseLimit(body []byte, max int) (*Response, error) {
 	}
 	r := new(Response)
 	j := &r.wire
-	j.buf = b64.NewBuffer(len(body))
-	j.AuthenticatorAttachment.KeepOnNull = true
-	j.RawID.Use(&j.buf)
-	j.ClientExtensionResults.Use(&j.buf)
+	buf := j.Init(len(body))
 	j.Response = &j.members
 	m := &j.members
-	m.ClientDataJSON.Use(&j.buf)
-	m.AttestationObject.Use(&j.buf)
-	m.AuthenticatorData.Use(&j.buf)
+	m.ClientDataJSON.Use(buf)
+	m.AttestationObject.Use(buf)
+	m.AuthenticatorData.Use(buf)
 	for i := range m.transports {
 		// A null element leaves a string element as it was.
 		m.transports[i].KeepOnNull = true
@@ -98,27 +90,21 @@ func ParseLimit(body []byte, max int) (*Response, error) {
 	if err := json.Unmarshal(body, j); err != nil {
 		return nil, errcode.Wrap(errcode.ErrMalformedResponse, check, "response is not RegistrationResponseJSON", err)
 	}
+	if err := j.CheckHead(check); err != nil {
+		return nil, err
+	}
 	resp := j.Response
 	switch {
-	case !j.ID.Present():
-		return nil, errcode.New(errcode.ErrMalformedResponse, check, "id is missing")
-	case j.RawID.Bytes() == nil:
-		return nil, errcode.New(errcode.ErrMalformedResponse, check, "rawId is missing")
-	case !j.Type.Is("public-key"):
-		return nil, errcode.New(errcode.ErrMalformedResponse, check, `type is not "public-key"`)
-	case resp == nil || resp.ClientDataJSON.Bytes() == nil && resp == m && !hasResponse(body):
+	case resp == nil || resp.ClientDataJSON.Bytes() == nil && resp == m && !credjson.HasResponse(body):
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response is missing")
 	case resp.ClientDataJSON.Bytes() == nil:
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response.clientDataJSON is missing")
 	case resp.AttestationObject.Bytes() == nil:
 		return nil, errcode.New(errcode.ErrMalformedResponse, check, "response.attestationObject is missing")
 	}
-	ext := j.ClientExtensionResults.Bytes()
-	if err := checkExtensionResults(ext); err != nil {
+	ext, err := j.CheckTail(check)
+	if err != nil {
 		return nil, err
-	}
-	if !b64.Matches(j.ID.Content(), j.RawID.Bytes(), j.buf) {
-		return nil, errcode.New(errcode.ErrCredentialIDMismatch, check, "id is not the base64url encoding of rawId")
 	}
 	transports, ok := resp.transportList()
 	if !ok {
@@ -127,7 +113,7 @@ func ParseLimit(body []byte, max int) (*Response, error) {
 	hasAlg := resp.PublicKeyAlgorithm.set
 	out := Response{
 		rawID:             j.RawID.Bytes(),
-		attachment:        attachmentOf(&j.AuthenticatorAttachment),
+		attachment:        j.Attachment(),
 		extensions:        ext,
 		clientDataJSON:    resp.ClientDataJSON.Bytes(),
 		attestationObject: resp.AttestationObject.Bytes(),
@@ -191,39 +177,6 @@ func (o *optionalInt) UnmarshalJSON(data []byte) error {
 	}
 	o.v, o.set = n, true
 	return nil
-}
-
-// hasResponse tells a body whose response member is absent from one where it
-// is an object without members: Response points to the same place in both.
-// It runs only on the way to an error.
-func hasResponse(body []byte) bool {
-	var probe struct {
-		Response *json.RawMessage `json:"response"`
-	}
-	return json.Unmarshal(body, &probe) == nil && probe.Response != nil
-}
-
-// attachmentOf keeps the two values a record stores, as constants; any other
-// value reads as "".
-func attachmentOf(t *b64.Text) string {
-	switch {
-	case t.Is("platform"):
-		return "platform"
-	case t.Is("cross-platform"):
-		return "cross-platform"
-	}
-	return ""
-}
-
-// checkExtensionResults requires clientExtensionResults to be an object when
-// present. Older serializers omit it, and null is read as absent.
-func checkExtensionResults(raw json.RawMessage) error {
-	raw = bytes.TrimSpace(raw)
-	if len(raw) == 0 || string(raw) == "null" || raw[0] == '{' {
-		return nil
-	}
-	return errcode.New(errcode.ErrMalformedResponse, "sctn-registering-a-new-credential",
-		"clientExtensionResults is not an object")
 }
 
 // CredentialID returns the credential ID (rawId) the response claims.
