@@ -2,6 +2,7 @@ package passkey
 
 import (
 	"encoding/json"
+	"github.com/gopasskey/passkey/internal/logsafe"
 	"maps"
 	"slices"
 	"strconv"
@@ -85,13 +86,7 @@ func (v *extVerifier) unsolicited(what string) error {
 
 // printableID shortens and escapes an extension identifier from the
 // response for an error message.
-func printableID(id string) string {
-	if len(id) > 40 {
-		id = id[:40] + "…"
-	}
-	q := strconv.QuoteToASCII(id)
-	return q[1 : len(q)-1]
-}
+func printableID(id string) string { return logsafe.Printable(id, 40) }
 
 // clientOutputs checks clientExtensionResults, unsigned claims of the
 // browser.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"crypto/x509"
+	"github.com/gopasskey/passkey/internal/logsafe"
 	"slices"
 	"strconv"
 	"time"
@@ -358,10 +359,4 @@ func peekAlg(raw []byte) (cose.Algorithm, bool) {
 
 // printable makes an attacker-chosen string safe for a log line: at most 32
 // bytes, escaped.
-func printable(s string) string {
-	if len(s) > 32 {
-		s = s[:32]
-	}
-	q := strconv.QuoteToASCII(s)
-	return q[1 : len(q)-1]
-}
+func printable(s string) string { return logsafe.Printable(s, 32) }

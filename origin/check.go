@@ -1,9 +1,8 @@
 package origin
 
 import (
-	"strconv"
+	"github.com/gopasskey/passkey/internal/logsafe"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/gopasskey/passkey/errcode"
 )
@@ -223,30 +222,9 @@ func (s *Set) explain(r string) string {
 	return b.String()
 }
 
+// printable makes an attacker-chosen value safe to log: at most maxPrintable
+// bytes, escaped so that it cannot forge log lines.
+func printable(v string) string { return logsafe.Printable(v, maxPrintable) }
+
 // maxPrintable bounds how much of a received value a verdict repeats.
 const maxPrintable = 200
-
-// printable makes an attacker-chosen value safe to log: at most maxPrintable
-// bytes, and control or non-ASCII characters escaped so that it cannot
-// forge log lines.
-func printable(v string) string {
-	cut := false
-	if len(v) > maxPrintable {
-		n := maxPrintable
-		for n > 0 && !utf8.RuneStart(v[n]) {
-			n--
-		}
-		v, cut = v[:n], true
-	}
-	for i := 0; i < len(v); i++ {
-		if c := v[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
-			q := strconv.QuoteToASCII(v)
-			v = q[1 : len(q)-1]
-			break
-		}
-	}
-	if cut {
-		v += "..."
-	}
-	return v
-}

@@ -4,8 +4,8 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"errors"
+	"github.com/gopasskey/passkey/internal/logsafe"
 	"strconv"
-	"unicode/utf8"
 
 	"github.com/gopasskey/passkey/errcode"
 	"github.com/gopasskey/passkey/origin"
@@ -115,29 +115,9 @@ func at(err error, anchor string) error {
 	return err
 }
 
+// printable makes a client-chosen value safe to log: at most maxPrintable
+// bytes, escaped.
+func printable(v string) string { return logsafe.Printable(v, maxPrintable) }
+
 // maxPrintable bounds how much of a received value a verdict repeats.
 const maxPrintable = 200
-
-// printable makes a client-chosen value safe to log: at most maxPrintable
-// bytes, with control and non-ASCII characters escaped.
-func printable(v string) string {
-	cut := false
-	if len(v) > maxPrintable {
-		n := maxPrintable
-		for n > 0 && !utf8.RuneStart(v[n]) {
-			n--
-		}
-		v, cut = v[:n], true
-	}
-	for i := 0; i < len(v); i++ {
-		if b := v[i]; b < 0x20 || b >= 0x7f || b == '"' || b == '\\' {
-			q := strconv.QuoteToASCII(v)
-			v = q[1 : len(q)-1]
-			break
-		}
-	}
-	if cut {
-		v += "..."
-	}
-	return v
-}
