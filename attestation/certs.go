@@ -51,6 +51,34 @@ const packedOU = "Authenticator Attestation"
 // verification takes seconds.
 const maxCertRSABits = 8192
 
+// Above certRSALargeBits a certificate's RSA exponent may be at most
+// certRSALargeExponent, as package cose bounds credential keys: a public RSA
+// operation costs about modulus² × exponent bits, and fifteen certificates
+// of 8192 bits with exponent 2^31-1 in one compound statement cost some
+// 120 ms. 65537 is what attestation CAs use.
+const (
+	certRSALargeBits     = 4096
+	certRSALargeExponent = 65537
+)
+
+// checkCertRSA applies the size and cost bounds to the RSA key of x5c[i].
+func checkCertRSA(k *rsa.PublicKey, check string, i int) error {
+	which := "x5c[" + strconv.Itoa(i) + "]"
+	bits := k.N.BitLen()
+	if bits > maxCertRSABits {
+		return errcode.Mismatch(errcode.ErrAttestationInvalid, check,
+			which+" has an RSA key larger than the library verifies",
+			"at most "+strconv.Itoa(maxCertRSABits)+" bits", strconv.Itoa(bits)+" bits")
+	}
+	if bits > certRSALargeBits && k.E > certRSALargeExponent {
+		return errcode.Mismatch(errcode.ErrAttestationInvalid, check,
+			which+" has an RSA key whose exponent is too large for its size",
+			"an exponent of at most "+strconv.Itoa(certRSALargeExponent)+" above "+strconv.Itoa(certRSALargeBits)+" bits",
+			"exponent "+strconv.Itoa(k.E)+" with "+strconv.Itoa(bits)+" bits")
+	}
+	return nil
+}
+
 // parseX5C parses x5c, leaf first, as the statement check requires: 1 to
 // maxX5C certificates, each one DER certificate with an RSA key, if RSA, of
 // at most maxCertRSABits. Whether they chain, and to what, is the trust
@@ -71,10 +99,10 @@ func parseX5C(x5c []cbor.Bytes, check string) ([]*x509.Certificate, error) {
 			return nil, errcode.Wrap(errcode.ErrAttestationInvalid, check,
 				"x5c["+strconv.Itoa(i)+"] is not a valid X.509 certificate", err)
 		}
-		if k, ok := c.PublicKey.(*rsa.PublicKey); ok && k.N.BitLen() > maxCertRSABits {
-			return nil, errcode.Mismatch(errcode.ErrAttestationInvalid, check,
-				"x5c["+strconv.Itoa(i)+"] has an RSA key larger than the library verifies",
-				"at most "+strconv.Itoa(maxCertRSABits)+" bits", strconv.Itoa(k.N.BitLen())+" bits")
+		if k, ok := c.PublicKey.(*rsa.PublicKey); ok {
+			if err := checkCertRSA(k, check, i); err != nil {
+				return nil, err
+			}
 		}
 		certs[i] = c
 	}

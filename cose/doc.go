@@ -39,7 +39,8 @@
 // (3) are required integers; kty and crv must be the ones alg demands; the
 // public members must be present with the right CBOR types and sizes. EC
 // points are validated (on the curve, not the identity, coordinates below p),
-// RSA moduli must be 2048 to 8192 bits with an odd exponent in [3, 2^31-1]
+// RSA moduli must be 2048 to 8192 bits with an odd exponent in [3, 2^31-1],
+// and at most 65537 above 4096 bits, which bounds the cost of a hostile key
 // (one leading zero byte in n is tolerated, as peers do). Private members (d,
 // RSA's -3 … -12, AKP's priv) and unknown key-type parameters (any other
 // negative label) are rejected; kid (2) must be a byte string and key_ops (4)

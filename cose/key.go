@@ -60,7 +60,8 @@ type Key struct {
 // algorithm ([Algorithm.Supported]) and kty and crv must be the ones it
 // requires; the public members must be present with the right types and
 // sizes, EC points must lie on their curve, and RSA moduli must be 2048 to
-// 8192 bits with an odd exponent in [3, 2^31-1]. Private members, unknown
+// 8192 bits with an odd exponent in [3, 2^31-1] (at most 65537 above 4096
+// bits). Private members, unknown
 // key-type parameters (negative labels) and duplicate labels are rejected;
 // kid (2), key_ops (4) and other non-negative or text labels are tolerated.
 //

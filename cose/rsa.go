@@ -19,6 +19,15 @@ const (
 	maxRSABits = 8192
 	// maxRSAExponent is the largest exponent crypto/rsa accepts.
 	maxRSAExponent = 1<<31 - 1
+	// A public RSA operation costs about modulus² × exponent bits. Keys
+	// above largeModulusBits may carry an exponent of at most
+	// largeModulusExponent (65537, what authenticators and CAs use): an
+	// 8192-bit key of exponent 2^31-1 costs some 4 × an 8192-bit key of
+	// exponent 65537, enough for one hostile credential to push every
+	// assertion over its time budget. Up to 4096 bits any exponent up to
+	// 2^31-1 costs less than an 8192-bit key of exponent 65537.
+	largeModulusBits     = 4096
+	largeModulusExponent = 65537
 )
 
 // parseRSA reads an RSA key: n and e as big-endian unsigned byte strings.
@@ -92,6 +101,8 @@ func checkRSA(n *big.Int, e int64) error {
 		return errors.New("RSA exponent is larger than 2^31-1")
 	case e&1 == 0:
 		return errors.New("RSA exponent is even")
+	case e > largeModulusExponent && n.BitLen() > largeModulusBits:
+		return fmt.Errorf("RSA exponent is larger than %d with a modulus of more than %d bits", largeModulusExponent, largeModulusBits)
 	}
 	return nil
 }

@@ -118,7 +118,8 @@ type VerifyOptions struct {
 // pub must fit alg: an [*ecdsa.PublicKey] on the algorithm's curve for
 // ES*/ESP*, an [ed25519.PublicKey] for EdDSA/Ed25519, an Ed448 key (circl's
 // ed448.PublicKey) for Ed448, an [*rsa.PublicKey] of 2048 to 8192 bits with
-// an odd exponent in [3, 2^31-1] for RS*/PS* (and RS1), or an ML-DSA key
+// an odd exponent in [3, 2^31-1] (at most 65537 above 4096 bits) for
+// RS*/PS* (and RS1), or an ML-DSA key
 // (*filippo.io/mldsa.PublicKey) of the algorithm's parameter set. Otherwise
 // the error matches [ErrKeyMismatch]. An algorithm the package does not
 // verify, or RS1 without opts.AllowSHA1, gives [ErrUnsupportedAlgorithm]. A
