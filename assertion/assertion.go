@@ -147,7 +147,7 @@ func (r *Response) Verify(record *credential.Record, e Expect) (*Result, error) 
 	}
 
 	// Steps 20–21: the signature over authData ‖ SHA-256(clientDataJSON).
-	key, err := cose.ParseKeyWith(record.PublicKey, cose.ParseOptions{AllowSHA1: e.AllowSHA1})
+	key, err := cose.ParseKeyWith(record.PublicKey, cose.ParseOptions{AllowSHA1: e.AllowSHA1, Stored: true})
 	if err != nil {
 		return nil, err
 	}

@@ -38,7 +38,8 @@
 // indefinite lengths, no duplicate labels, nothing after it. kty (1) and alg
 // (3) are required integers; kty and crv must be the ones alg demands; the
 // public members must be present with the right CBOR types and sizes. EC
-// points are validated (on the curve, not the identity, coordinates below p),
+// points are validated (on the curve, not the identity, coordinates below p;
+// Ed25519 and Ed448 points decoded as RFC 8032 decodes them),
 // RSA moduli must be 2048 to 8192 bits with an odd exponent in [3, 2^31-1],
 // and at most 65537 above 4096 bits, which bounds the cost of a hostile key
 // (one leading zero byte in n is tolerated, as peers do). Private members (d,

@@ -5,10 +5,11 @@ import "crypto/ed25519"
 // parseOKP reads an OKP key: crv and x, the raw public key of Ed25519
 // (EdDSA, Ed25519) or Ed448.
 //
-// The point is not decoded here for Ed25519 (the standard library exposes
-// no decoder); a key that is not a point never verifies. Ed448 keys are
-// decoded, see ed448.go.
-func (k *Key) parseOKP(info algInfo, m *keyMap) error {
+// Both points are decoded as RFC 8032 decodes them, so that a key that is
+// no point is refused as malformed when it is registered (ed25519point.go,
+// ed448.go); a stored Ed25519 key is not decoded again, since
+// crypto/ed25519 decodes it at every verification.
+func (k *Key) parseOKP(info algInfo, m *keyMap, stored bool) error {
 	if err := m.requireCurve(k.alg, info.crv); err != nil {
 		return err
 	}
@@ -19,8 +20,13 @@ func (k *Key) parseOKP(info algInfo, m *keyMap) error {
 	if err := requireSize(x, info.size, "x"); err != nil {
 		return err
 	}
-	if k.alg == Ed448 {
+	switch {
+	case k.alg == Ed448:
 		if err := checkEd448Point(x); err != nil {
+			return err
+		}
+	case !stored:
+		if err := checkEd25519Point(x); err != nil {
 			return err
 		}
 	}
