@@ -382,6 +382,13 @@ func (r *extRequest) solicitsClient(id string) bool {
 	return slices.Contains(r.Other, id)
 }
 
+// checksClientOutputs reports whether the ceremony asked for a client
+// extension output that the library checks (requested outputs of other
+// extensions are passed on unread, in Extensions.Client).
+func (r *extRequest) checksClientOutputs() bool {
+	return r.CredProps || r.AppID || r.AppIDExclude || r.PRF != nil || r.LargeBlob != nil
+}
+
 // solicitsAuthenticator reports whether the ceremony asked for the
 // authenticator output id.
 func (r *extRequest) solicitsAuthenticator(id string) bool {

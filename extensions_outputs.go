@@ -91,6 +91,12 @@ func printableID(id string) string { return logsafe.Printable(id, 40) }
 // clientOutputs checks clientExtensionResults, unsigned claims of the
 // browser.
 func (v *extVerifier) clientOutputs(raw json.RawMessage, out *extOutcome) error {
+	// With no checked output requested and unsolicited outputs ignored
+	// there is nothing to check: the object is not read a second time (up
+	// to 64 KiB that the response parser has walked already).
+	if !v.refuse && !v.req.checksClientOutputs() {
+		return nil
+	}
 	var members map[string]json.RawMessage
 	if len(raw) > 0 && json.Unmarshal(raw, &members) != nil {
 		// The response parsers already require a JSON object.
