@@ -3,6 +3,7 @@ package assertion_test
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,7 +23,7 @@ import (
 
 // recordedResponses returns the response objects of the module's recorded
 // fixtures (../testdata/fixtures) of one ceremony, as seeds.
-func recordedResponses(f *testing.F, ceremony string) [][]byte {
+func recordedResponses(f testing.TB, ceremony string) [][]byte {
 	f.Helper()
 	var out [][]byte
 	root := filepath.Join("..", "testdata", "fixtures")
@@ -54,18 +55,15 @@ func recordedResponses(f *testing.F, ceremony string) [][]byte {
 
 // FuzzParse feeds arbitrary bodies to Parse: it never panics, a rejection
 // is a malformed-response or credential-id-mismatch verdict, and an
-// accepted body's CredentialID is its rawId, decoded.
+// accepted body's CredentialID is its rawId, decoded. (FuzzParseReadsLikePlainTypes
+// compares every member with plain encoding/json types and re-encodes them.)
+//
+// The seeds are parseSeeds; TestFuzzSeedsReachCodes checks that they reach
+// every verdict.
 func FuzzParse(f *testing.F) {
-	for _, alg := range []int64{passkeytest.AlgES256, passkeytest.AlgEdDSA, passkeytest.AlgRS256} {
-		e := newEnv(f, alg, passkeytest.Config{})
-		f.Add(e.get(f, request{}))
-		f.Add(e.get(f, request{}, func(k *passkeytest.Knobs) { k.OmitUserHandle = true }))
+	for _, s := range parseSeeds(f) {
+		f.Add(s.body)
 	}
-	for _, b := range recordedResponses(f, "authentication") {
-		f.Add(b)
-	}
-	f.Add([]byte(`{"id":"AA","rawId":"AA","type":"public-key","response":{"clientDataJSON":"","authenticatorData":"","signature":"","userHandle":null}}`))
-	f.Add([]byte(`{"id":"AA==","rawId":"AA","type":"public-key","response":{"clientDataJSON":"e30","authenticatorData":"AA","signature":"AA","userHandle":""},"clientExtensionResults":{}}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		r, err := assertion.Parse(body)
 		if err != nil {
@@ -130,6 +128,9 @@ type assertionTarget struct {
 	rec  *credential.Record
 	x    assertion.Expect
 	orig members
+	// replay is the credential's previous assertion, as honest but with a
+	// counter the record already holds.
+	replay members
 	// ecdsa marks an ECDSA credential, whose (r, s) may verify as (r, n−s).
 	ecdsa bool
 }
@@ -152,23 +153,16 @@ var assertionTargets = sync.OnceValues(func() ([]assertionTarget, error) {
 			return nil, err
 		}
 		e := &env{auth: a, cred: a.Credentials()[0]}
-		req, _ := json.Marshal(map[string]any{"challenge": b64.EncodeToString(testChallenge), "rpId": testRPID})
-		body, err := a.Get(req, testOrigin)
-		if err != nil {
-			return nil, err
-		}
-		var j struct {
-			Response struct{ ClientDataJSON, AuthenticatorData, Signature string }
-		}
-		if err := json.Unmarshal(body, &j); err != nil {
-			return nil, err
-		}
-		var m members
-		for _, p := range []struct {
-			dst *[]byte
-			s   string
-		}{{&m.clientDataJSON, j.Response.ClientDataJSON}, {&m.authenticatorData, j.Response.AuthenticatorData}, {&m.signature, j.Response.Signature}} {
-			if *p.dst, err = b64.DecodeString(p.s); err != nil {
+		req, _ := json.Marshal(map[string]any{"challenge": b64.EncodeToString(testChallenge), "rpId": testRPID, "userVerification": "required"})
+		// Two logins: the record holds the first one's counter, so the
+		// second one verifies and the first one is a replay.
+		var bodies [2][]byte
+		var m [2]members
+		for i := range bodies {
+			if bodies[i], err = a.Get(req, testOrigin); err != nil {
+				return nil, err
+			}
+			if m[i], err = responseMembers(bodies[i]); err != nil {
 				return nil, err
 			}
 		}
@@ -176,42 +170,60 @@ var assertionTargets = sync.OnceValues(func() ([]assertionTarget, error) {
 		if err != nil {
 			return nil, err
 		}
-		x := assertion.Expect{RPID: testRPID, Origins: set, Challenge: testChallenge, UserHandle: testUser}
+		x := assertion.Expect{RPID: testRPID, Origins: set, Challenge: testChallenge, UserHandle: testUser, RequireUserVerification: true}
 		rec := e.record()
-		if _, err := verifyBody(body, rec, x); err != nil {
+		rec.SignCount = binary.BigEndian.Uint32(m[0].authenticatorData[33:37])
+		if _, err := verifyBody(bodies[1], rec, x); err != nil {
 			return nil, fmt.Errorf("alg %d: the honest assertion is rejected: %w", alg, err)
 		}
-		out = append(out, assertionTarget{body: body, rec: rec, x: x, orig: m, ecdsa: alg == passkeytest.AlgES256})
+		out = append(out, assertionTarget{body: bodies[1], rec: rec, x: x, orig: m[1], replay: m[0], ecdsa: alg == passkeytest.AlgES256})
 	}
 	return out, nil
 })
+
+// responseMembers decodes the binary members of an
+// AuthenticationResponseJSON.
+func responseMembers(body []byte) (members, error) {
+	var j struct {
+		Response struct{ ClientDataJSON, AuthenticatorData, Signature string }
+	}
+	if err := json.Unmarshal(body, &j); err != nil {
+		return members{}, err
+	}
+	var m members
+	var err error
+	for _, p := range []struct {
+		dst *[]byte
+		s   string
+	}{{&m.clientDataJSON, j.Response.ClientDataJSON}, {&m.authenticatorData, j.Response.AuthenticatorData}, {&m.signature, j.Response.Signature}} {
+		if *p.dst, err = b64.DecodeString(p.s); err != nil {
+			return members{}, err
+		}
+	}
+	return m, nil
+}
 
 // FuzzVerify replaces the decoded clientDataJSON, authenticatorData and
 // signature of honest assertions (ES256, EdDSA, RS256; picked by alg) with
 // fuzzed bytes, re-encoded into the JSON body, and verifies with fixed
 // expectations. A body that verifies must carry the same client data and
-// authenticator data, and the same signature or, for ECDSA, (r, n−s).
+// authenticator data, and the same signature or, for ECDSA, (r, n−s): the
+// fuzzer cannot sign, so anything else that verifies is a check that let
+// unsigned or altered data through.
+//
+// The seeds are verifySeeds; TestFuzzSeedsReachCodes checks that they reach
+// every verdict the fuzzed members can lead to.
 func FuzzVerify(f *testing.F) {
 	targets, err := assertionTargets()
 	if err != nil {
 		f.Fatal(err)
 	}
-	for i, tg := range targets {
-		f.Add(uint8(i), tg.orig.clientDataJSON, tg.orig.authenticatorData, tg.orig.signature)
-		counter := bytes.Clone(tg.orig.authenticatorData)
-		counter[36]++
-		f.Add(uint8(i), tg.orig.clientDataJSON, counter, tg.orig.signature)
+	for _, s := range verifySeeds(targets) {
+		f.Add(s.alg, s.m.clientDataJSON, s.m.authenticatorData, s.m.signature)
 	}
 	f.Fuzz(func(t *testing.T, alg uint8, cdj, authData, sig []byte) {
 		tg := targets[int(alg)%len(targets)]
-		body := tg.body
-		for _, m := range []struct {
-			name     string
-			old, new []byte
-		}{{"clientDataJSON", tg.orig.clientDataJSON, cdj}, {"authenticatorData", tg.orig.authenticatorData, authData}, {"signature", tg.orig.signature, sig}} {
-			body = replaceMember(t, body, m.name, m.old, m.new)
-		}
-		if _, err := verifyBody(body, tg.rec, tg.x); err != nil {
+		if _, err := verifyMembers(t, tg, members{cdj, authData, sig}); err != nil {
 			return
 		}
 		if !bytes.Equal(cdj, tg.orig.clientDataJSON) || !bytes.Equal(authData, tg.orig.authenticatorData) {
@@ -221,6 +233,18 @@ func FuzzVerify(f *testing.F) {
 			t.Fatalf("signature %x verifies in place of %x", sig, tg.orig.signature)
 		}
 	})
+}
+
+// verifyMembers verifies tg's body with its binary members replaced by m.
+func verifyMembers(t testing.TB, tg assertionTarget, m members) (*assertion.Result, error) {
+	body := tg.body
+	for _, r := range []struct {
+		name     string
+		old, new []byte
+	}{{"clientDataJSON", tg.orig.clientDataJSON, m.clientDataJSON}, {"authenticatorData", tg.orig.authenticatorData, m.authenticatorData}, {"signature", tg.orig.signature, m.signature}} {
+		body = replaceMember(t, body, r.name, r.old, r.new)
+	}
+	return verifyBody(body, tg.rec, tg.x)
 }
 
 // replaceMember swaps the value of response.<name> in body; the old value

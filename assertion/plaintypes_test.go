@@ -139,9 +139,91 @@ func TestParseReadsLikePlainTypes(t *testing.T) {
 	}
 }
 
+// FuzzParseReadsLikePlainTypes checks that Parse reads every body as the
+// plain encoding/json types do (checkLikePlain), and that an accepted body's
+// members, written back as AuthenticationResponseJSON, parse to the same
+// values (checkReencodes).
+//
+// The seeds are plainTypeBodies; TestPlainTypeSeedsReachCodes checks that
+// they reach every verdict.
 func FuzzParseReadsLikePlainTypes(f *testing.F) {
 	for _, c := range plainTypeBodies {
 		f.Add([]byte(c.body))
 	}
-	f.Fuzz(func(t *testing.T, body []byte) { checkLikePlain(t, body) })
+	f.Fuzz(func(t *testing.T, body []byte) {
+		checkLikePlain(t, body)
+		checkReencodes(t, body)
+	})
+}
+
+// checkReencodes writes the members Parse read from body back as the
+// toJSON() encoding of an AuthenticationResponseJSON and fails unless that
+// parses to the same values. clientExtensionResults is copied verbatim.
+func checkReencodes(t *testing.T, body []byte) {
+	t.Helper()
+	r, err := Parse(body)
+	if err != nil {
+		return
+	}
+	str := func(s string) string {
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	id := str(b64.Encode(r.rawID))
+	var w bytes.Buffer
+	w.WriteString(`{"id":` + id + `,"rawId":` + id + `,"type":"public-key","response":{`)
+	w.WriteString(`"clientDataJSON":` + str(b64.Encode(r.clientDataJSON)))
+	w.WriteString(`,"authenticatorData":` + str(b64.Encode(r.authenticatorData)))
+	w.WriteString(`,"signature":` + str(b64.Encode(r.signature)))
+	if r.userHandle != nil {
+		w.WriteString(`,"userHandle":` + str(b64.Encode(r.userHandle)))
+	}
+	w.WriteString("}")
+	if r.attachment != "" {
+		w.WriteString(`,"authenticatorAttachment":` + str(r.attachment))
+	}
+	if r.extensions != nil {
+		w.WriteString(`,"clientExtensionResults":` + string(r.extensions))
+	}
+	w.WriteString("}")
+	again, err := Parse(w.Bytes())
+	if err != nil {
+		t.Fatalf("the members written back do not parse: %v\n%s", err, w.Bytes())
+	}
+	if !sameBytes(again.rawID, r.rawID) || !sameBytes(again.clientDataJSON, r.clientDataJSON) ||
+		!sameBytes(again.authenticatorData, r.authenticatorData) || !sameBytes(again.signature, r.signature) ||
+		!sameBytes(again.userHandle, r.userHandle) || !sameBytes(again.extensions, r.extensions) ||
+		again.attachment != r.attachment {
+		t.Fatalf("the members changed on the way back:\n%+v\n%+v", r, again)
+	}
+}
+
+// TestPlainTypeSeedsReachCodes holds FuzzParseReadsLikePlainTypes's seeds
+// to reaching acceptance and both verdicts Parse gives.
+func TestPlainTypeSeedsReachCodes(t *testing.T) {
+	want := []string{"", string(errcode.ErrMalformedResponse), string(errcode.ErrCredentialIDMismatch)}
+	reached := map[string][]string{}
+	for _, c := range plainTypeBodies {
+		_, err := Parse([]byte(c.body))
+		code := ""
+		if err != nil {
+			var e *errcode.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("%s: error %v is not an *errcode.Error", c.name, err)
+			}
+			code = e.Code
+		}
+		reached[code] = append(reached[code], c.name)
+	}
+	for _, c := range want {
+		if len(reached[c]) == 0 {
+			t.Errorf("no seed reaches %q", c)
+		}
+	}
+	if len(reached) != len(want) {
+		t.Errorf("seeds reach %d verdicts, the test names %d: %v", len(reached), len(want), reached)
+	}
 }

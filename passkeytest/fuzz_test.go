@@ -1,25 +1,36 @@
 package passkeytest_test
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/gopasskey/passkey/passkeytest"
 )
 
-// FuzzOptions feeds arbitrary options JSON to Create and Get: they may
-// refuse it, never panic.
+// FuzzOptions feeds arbitrary options JSON to Create and Get: they never
+// panic, a refusal is one a browser reports (a *passkeytest.Error), and a
+// response carries what a browser must put in it (checkResponse).
+//
+// The seeds are optionsSeeds; TestFuzzSeedsReachCodes checks that they
+// reach every failure a browser reports.
 func FuzzOptions(f *testing.F) {
-	f.Add([]byte(`{"rp":{"name":"x"},"user":{"id":"AQ","name":"a","displayName":"A"},"challenge":"AA","pubKeyCredParams":[{"type":"public-key","alg":-7}],"extensions":{"prf":{"eval":{"first":"AA"}},"credProps":true}}`))
-	f.Add([]byte(`{"publicKey":{"challenge":"AA","allowCredentials":[{"type":"public-key","id":"AA"}],"extensions":{"appid":"x","prf":{"evalByCredential":{"AA":{"first":"AA"}}}}},"mediation":"conditional"}`))
-	f.Add([]byte(`{"publicKey":null}`))
+	for _, s := range optionsSeeds {
+		f.Add([]byte(s))
+	}
 	// One authenticator for every input: it is safe for concurrent use, and
 	// building one per input would dominate the run.
-	a, err := passkeytest.New(passkeytest.Config{Seed: []byte("fuzz"), Algorithms: []int64{passkeytest.AlgES256, passkeytest.AlgEdDSA}})
-	if err != nil {
-		f.Fatal(err)
-	}
+	a := newFuzzAuthenticator(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		a.Create(data, "https://example.com")
-		a.Get(data, "https://example.com")
+		for _, c := range ceremoniesOf(a) {
+			body, err := c.run(data, fuzzOrigin)
+			if err != nil {
+				var e *passkeytest.Error
+				if !errors.As(err, &e) {
+					t.Fatalf("%s: error %v is not one a browser reports", c.name, err)
+				}
+				continue
+			}
+			checkResponse(t, data, body, c.name)
+		}
 	})
 }

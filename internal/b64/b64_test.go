@@ -3,6 +3,7 @@ package b64
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -68,14 +69,32 @@ func TestBytesJSON(t *testing.T) {
 	}
 }
 
+// FuzzDecode checks Decode and the decoders that share its rules:
+//   - an accepted string is base64url (RFC 4648 §5): alphabet characters,
+//     then at most two "=";
+//   - the canonical spelling of the result decodes to the same bytes, and
+//     differs from the input only in padding and the last character's
+//     unused bits;
+//   - Member (with and without a shared buffer), Bytes and Matches read the
+//     same string as a JSON member exactly as Decode does.
+//
+// The seeds are decodeSeeds; TestFuzzSeedsReachCodes checks that they reach
+// every refusal.
 func FuzzDecode(f *testing.F) {
-	for _, s := range []string{"AQID", "AQ==", "-_8", "AR", ""} {
+	for _, s := range decodeSeeds {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		b, err := DecodeString(s)
+		checkMembersAgree(t, s, b, err)
 		if err != nil {
 			return
+		}
+		body := strings.TrimRight(s, "=")
+		if len(s)-len(body) > 2 || strings.IndexFunc(body, func(r rune) bool {
+			return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_')
+		}) >= 0 {
+			t.Fatalf("accepted %q, which is not base64url", s)
 		}
 		// The canonical spelling decodes to the same bytes, and differs
 		// from s only in padding and the last character's unused bits.
@@ -92,4 +111,39 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("%q decodes to %x, which encodes as %q", s, b, e)
 		}
 	})
+}
+
+// checkMembersAgree reads s as a JSON string member with every decoder of
+// the package and fails unless each gives Decode's result: b, or an error
+// when err is one.
+func checkMembersAgree(t *testing.T, s string, b []byte, err error) {
+	t.Helper()
+	doc, jerr := json.Marshal(s)
+	if jerr != nil {
+		t.Fatal(jerr)
+	}
+	agree := func(name string, got []byte, gotErr error) {
+		t.Helper()
+		if (gotErr != nil) != (err != nil) || err == nil && !bytes.Equal(got, b) {
+			t.Fatalf("%s reads %q as %x (%v), Decode as %x (%v)", name, s, got, gotErr, b, err)
+		}
+	}
+	var alone Member
+	e := alone.UnmarshalJSON(doc)
+	agree("Member", alone.Bytes(), e)
+	buf := NewBuffer(len(doc))
+	buf = append(buf, 0xee) // a member decoded earlier
+	var shared Member
+	shared.Use(&buf)
+	e = shared.UnmarshalJSON(doc)
+	agree("Member with a buffer", shared.Bytes(), e)
+	if buf[0] != 0xee {
+		t.Fatal("Member overwrote an earlier member in the buffer")
+	}
+	var plain Bytes
+	e = plain.UnmarshalJSON(doc)
+	agree("Bytes", plain, e)
+	if err == nil && !Matches([]byte(s), b, nil) {
+		t.Fatalf("Matches(%q) is false for what it decodes to", s)
+	}
 }

@@ -3,8 +3,12 @@ package cbor
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"runtime"
+	"strings"
 	"testing"
+
+	fx "github.com/fxamacker/cbor/v2"
 )
 
 func mustHex(t testing.TB, s string) []byte {
@@ -168,26 +172,46 @@ func TestHostileAllocation(t *testing.T) {
 	}
 }
 
+// FuzzItemLen checks ItemLen against the strict decoder and against itself:
+//   - an accepted length is within the data, and the item alone (data cut
+//     after it) has the same length: what follows an item never changes it;
+//   - the decoder agrees that the data starts with one item of that length,
+//     unless only what ItemLen leaves to decoders (duplicate keys, UTF-8)
+//     makes it refuse;
+//   - whatever ItemLen refuses, the decoder refuses too: both apply the same
+//     well-formedness rules and limits.
+//
+// The seeds are itemLenSeeds; TestFuzzSeedsReachCodes checks that they reach
+// every refusal.
 func FuzzItemLen(f *testing.F) {
-	for _, s := range []string{"a201020304", "8181818100", "4301020300", "9841", "c000"} {
-		b, _ := hex.DecodeString(s)
-		f.Add(b)
+	for _, s := range itemLenSeeds {
+		f.Add(mustHex(f, s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		n, err := ItemLen(data)
+		var raw RawMessage
+		rest, decErr := UnmarshalFirst(data, &raw)
 		if err != nil {
+			if decErr == nil {
+				t.Fatalf("ItemLen refuses (%v) what the decoder reads as %d bytes", err, len(data)-len(rest))
+			}
 			return
 		}
 		if n <= 0 || n > len(data) {
 			t.Fatalf("ItemLen = %d for %d bytes", n, len(data))
 		}
-		// Whatever ItemLen accepts as one item, the strict decoder must agree
-		// is one item of that length, unless only duplicate keys or UTF-8
-		// (which ItemLen does not check) make it refuse.
-		var raw RawMessage
-		rest, err := UnmarshalFirst(data, &raw)
-		if err == nil && len(data)-len(rest) != n {
-			t.Fatalf("ItemLen = %d, decoder consumed %d", n, len(data)-len(rest))
+		if m, err := ItemLen(data[:n]); err != nil || m != n {
+			t.Fatalf("ItemLen = %d, but of the item alone %d (%v)", n, m, err)
+		}
+		var dup *fx.DupMapKeyError
+		switch {
+		case decErr == nil:
+			if len(data)-len(rest) != n {
+				t.Fatalf("ItemLen = %d, decoder consumed %d", n, len(data)-len(rest))
+			}
+		case errors.As(decErr, &dup), strings.Contains(decErr.Error(), "UTF-8"):
+		default:
+			t.Fatalf("ItemLen accepts %d bytes the decoder refuses: %v", n, decErr)
 		}
 	})
 }
