@@ -87,7 +87,9 @@ type BLOB struct {
 //     asymmetric alg;
 //  2. the x5c chain verifies to opts.Roots at opts.Now (with no x5c and no
 //     x5u, a root itself must be the signer; an x5u-only chain is refused,
-//     since verification does not fetch);
+//     since verification does not fetch); before it is built, x5c must hold
+//     at most 5 certificates, with RSA keys of at most 8192 bits, and of at
+//     most 4096 bits where the exponent is above 65537;
 //  3. every chain certificate below the root is absent from a current CRL
 //     of its issuer, and such a CRL is present unless AllowMissingCRLs;
 //  4. the signature verifies with the signing certificate's key;
@@ -124,7 +126,10 @@ func Verify(data []byte, opts VerifyOptions) (*BLOB, error) {
 	}
 	header := jws.Signatures[0].Protected
 
-	// Steps 2 and 3.
+	// Steps 2 and 3, the chain's size and keys bounded before it is built.
+	if err := checkChainBounds(text); err != nil {
+		return nil, err
+	}
 	chain, err := signingChain(header, roots, opts.CRLs, opts.AllowMissingCRLs, now)
 	if err != nil {
 		return nil, err

@@ -19,7 +19,9 @@
 // # Verification (MDS3 §3.1.8, "Metadata BLOB object processing rules")
 //
 // [Verify] checks the JWS with go-jose, accepting only RS256/384/512,
-// PS256/384/512, ES256/384/512 and EdDSA (never none or HMAC); verifies the
+// PS256/384/512, ES256/384/512 and EdDSA (never none or HMAC); bounds the
+// x5c chain (at most 5 certificates; RSA keys of at most 8192 bits, and of
+// at most 4096 bits with an exponent above 65537) before it verifies the
 // x5c chain to the configured roots — the embedded FIDO MDS root,
 // GlobalSign Root CA – R3, by default, never the system roots; checks every
 // chain certificate against a current CRL of its issuer that the caller

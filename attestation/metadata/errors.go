@@ -19,8 +19,10 @@ var (
 	// algorithms (none and HMAC are never accepted).
 	ErrAlgorithm = errors.New("metadata: BLOB signature algorithm not accepted")
 	// ErrChain: the signing certificate chain does not verify to a
-	// configured root at the verification time, or the BLOB names its chain
-	// only by x5u.
+	// configured root at the verification time, the BLOB names its chain
+	// only by x5u, or x5c is over the bounds checked before chain building
+	// (more than 5 certificates, an RSA key over 8192 bits, or over 4096
+	// bits with an exponent above 65537).
 	ErrChain = errors.New("metadata: BLOB signing chain does not verify to a trusted root")
 	// ErrCRLMissing: no current CRL from the issuer of a chain certificate
 	// was supplied, and VerifyOptions.AllowMissingCRLs is off.
