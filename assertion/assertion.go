@@ -152,7 +152,13 @@ func (r *Response) Verify(record *credential.Record, e Expect) (*Result, error) 
 		return nil, err
 	}
 	hash := sha256.Sum256(r.clientDataJSON)
-	msg := make([]byte, 0, len(r.authenticatorData)+len(hash))
+	// The signed message is built on the stack when it fits (authenticator
+	// data without large extensions): Verify does not keep it.
+	var stack [signedInline]byte
+	msg := stack[:0]
+	if n := len(r.authenticatorData) + len(hash); n > len(stack) {
+		msg = make([]byte, 0, n)
+	}
 	msg = append(append(msg, r.authenticatorData...), hash[:]...)
 	if err := key.Verify(msg, r.signature); err != nil {
 		if errors.Is(err, cose.ErrSignature) {
@@ -185,6 +191,11 @@ func (r *Response) Verify(record *credential.Record, e Expect) (*Result, error) 
 	}
 	return res, nil
 }
+
+// signedInline is the longest signed message Verify builds without a heap
+// allocation: 37 bytes of authenticator data, room for extension outputs,
+// and the 32-byte client data hash.
+const signedInline = 256
 
 // checkOwner is step 6: the record is the asserted credential, and it
 // belongs to the account the login is for. A userHandle that disagrees with

@@ -163,8 +163,10 @@ func (r *Response) Verify(e Expect) (*Result, error) {
 	if err := cd.Verify("webauthn.create", e.Challenge, e.Origins); err != nil {
 		return nil, err
 	}
+	// c holds what the statement's procedure receives, in one allocation.
+	c := new(ceremony)
 	// Step 12.
-	clientDataHash := sha256.Sum256(r.clientDataJSON)
+	c.clientDataHash = sha256.Sum256(r.clientDataJSON)
 
 	// Step 13: the attestation object and its authenticator data.
 	obj, err := parseAttestationObject(r.attestationObject)
@@ -175,10 +177,10 @@ func (r *Response) Verify(e Expect) (*Result, error) {
 		return nil, errcode.New(errcode.ErrMalformedResponse, "dom-authenticatorattestationresponse-getauthenticatordata",
 			"response.authenticatorData differs from the attestation object's")
 	}
-	ad, err := credential.ParseAuthenticatorData(obj.AuthData)
-	if err != nil {
+	if c.authData, err = credential.ParseAuthenticatorData(obj.AuthData); err != nil {
 		return nil, err
 	}
+	ad := &c.authData
 	if !ad.Flags.HasAttestedCredentialData() {
 		return nil, errcode.New(errcode.ErrMissingCredentialData, "reg-ceremony-attested-credential-data", "the AT flag is clear")
 	}
@@ -216,10 +218,10 @@ func (r *Response) Verify(e Expect) (*Result, error) {
 		return nil, errcode.Mismatch(errcode.ErrUnsupportedAttestationFormat, "reg-ceremony-verify-attestation",
 			"unsupported attestation statement format", "a supported format", printable(*obj.Fmt))
 	}
-	v, err := verify(&statement{
+	c.stmt = statement{
 		raw:            obj.AttStmt,
-		authData:       &ad,
-		clientDataHash: clientDataHash[:],
+		authData:       ad,
+		clientDataHash: c.clientDataHash[:],
 		key:            key,
 		now:            now,
 		allowSHA1:      e.AllowSHA1,
@@ -228,7 +230,8 @@ func (r *Response) Verify(e Expect) (*Result, error) {
 		androidKeySoftware: e.AllowAndroidSoftwareKeys,
 		safetyNetMaxAge:    e.SafetyNetMaxAge,
 		safetyNetSkew:      e.SafetyNetClockSkew,
-	})
+	}
+	v, err := verify(&c.stmt)
 	if err != nil {
 		return nil, errcode.Wrap(errcode.ErrAttestationInvalid, "reg-ceremony-verify-attestation", *obj.Fmt+" statement", err)
 	}
@@ -276,6 +279,15 @@ func (r *Response) Verify(e Expect) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+// ceremony is what a registration hands its statement's procedure: the
+// statement, and the authenticator data and client data hash it points to.
+// They escape together, so they are allocated together.
+type ceremony struct {
+	stmt           statement
+	authData       credential.AuthenticatorData
+	clientDataHash [sha256.Size]byte
 }
 
 // decideTrust runs the trust steps on the statement, or on each statement

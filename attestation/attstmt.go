@@ -75,28 +75,41 @@ const maxMembers = 8
 // because the formats' CDDL maps are closed. It returns which members are
 // present, indexed like members.
 func checkStmt(raw []byte, check string, members []member, forbidden map[string]string) (present [maxMembers]bool, err error) {
+	vals, err := stmtValues(raw, check, members, forbidden)
+	for i := range vals {
+		present[i] = vals[i] != nil
+	}
+	return present, err
+}
+
+// stmtValues is checkStmt returning each present member's value, the whole
+// CBOR item (head included) as a sub-slice of raw, and nil for an absent
+// member: a format whose members are all of fixed kinds reads them from
+// there without decoding raw a second time.
+func stmtValues(raw []byte, check string, members []member, forbidden map[string]string) (vals [maxMembers][]byte, err error) {
+	var present [maxMembers]bool
 	n, err := cbor.ItemLen(raw)
 	if err != nil {
-		return present, errcode.Wrap(errcode.ErrMalformedAttestationObject, check, "attStmt is not well-formed CBOR", err)
+		return vals, errcode.Wrap(errcode.ErrMalformedAttestationObject, check, "attStmt is not well-formed CBOR", err)
 	}
 	if n != len(raw) {
-		return present, errcode.Mismatch(errcode.ErrMalformedAttestationObject, check, "attStmt is followed by trailing bytes",
+		return vals, errcode.Mismatch(errcode.ErrMalformedAttestationObject, check, "attStmt is followed by trailing bytes",
 			"one CBOR item", strconv.Itoa(len(raw)-n)+" more bytes")
 	}
 	if major(raw[0]) != majorMap {
-		return present, errcode.Mismatch(errcode.ErrAttestationInvalid, check, "attStmt is not a map", "a map", majorNames[major(raw[0])])
+		return vals, errcode.Mismatch(errcode.ErrAttestationInvalid, check, "attStmt is not a map", "a map", majorNames[major(raw[0])])
 	}
 	count, off := head(raw)
 	for range count {
 		if major(raw[off]) != majorText {
-			return present, errcode.Mismatch(errcode.ErrAttestationInvalid, check, "attStmt has a key that is not a text string",
+			return vals, errcode.Mismatch(errcode.ErrAttestationInvalid, check, "attStmt has a key that is not a text string",
 				"a text string", majorNames[major(raw[off])])
 		}
 		klen, h := head(raw[off:])
 		key := raw[off+h : off+h+int(klen)]
 		off += h + int(klen)
 		if !utf8.Valid(key) {
-			return present, errcode.New(errcode.ErrMalformedAttestationObject, check, "attStmt has a key that is not valid UTF-8")
+			return vals, errcode.New(errcode.ErrMalformedAttestationObject, check, "attStmt has a key that is not valid UTF-8")
 		}
 		vlen, _ := cbor.ItemLen(raw[off:]) // cannot fail: raw as a whole is well-formed
 		val := raw[off : off+vlen]
@@ -105,29 +118,30 @@ func checkStmt(raw []byte, check string, members []member, forbidden map[string]
 		i := memberIndex(members, key)
 		if i < 0 {
 			if why, ok := forbidden[string(key)]; ok {
-				return present, errcode.Mismatch(errcode.ErrAttestationInvalid, check, why, "no "+string(key), string(key))
+				return vals, errcode.Mismatch(errcode.ErrAttestationInvalid, check, why, "no "+string(key), string(key))
 			}
-			return present, errcode.Mismatch(errcode.ErrAttestationInvalid, check, "attStmt has a member the format does not define",
+			return vals, errcode.Mismatch(errcode.ErrAttestationInvalid, check, "attStmt has a member the format does not define",
 				memberList(members), printable(string(key)))
 		}
 		m := members[i]
 		if present[i] {
 			// Duplicate keys break the project's CBOR rules (SPEC-CHECKLIST §0.4),
 			// which makes this a decoding failure rather than a shape one.
-			return present, errcode.Mismatch(errcode.ErrMalformedAttestationObject, check, "attStmt has a duplicate key",
+			return vals, errcode.Mismatch(errcode.ErrMalformedAttestationObject, check, "attStmt has a duplicate key",
 				"one "+m.name, "two or more")
 		}
 		present[i] = true
 		if err := checkKind(val, m, check); err != nil {
-			return present, err
+			return vals, err
 		}
+		vals[i] = val[:len(val):len(val)]
 	}
 	for i, m := range members {
 		if m.required && !present[i] {
-			return present, errcode.Mismatch(errcode.ErrAttestationInvalid, check, "attStmt lacks a required member", m.name, "nothing")
+			return vals, errcode.Mismatch(errcode.ErrAttestationInvalid, check, "attStmt lacks a required member", m.name, "nothing")
 		}
 	}
-	return present, nil
+	return vals, nil
 }
 
 // checkKind checks the CBOR type of one member's value.
@@ -176,6 +190,39 @@ func checkKind(val []byte, m member, check string) error {
 			kindNames[m.kind], majorNames[got])
 	}
 	return nil
+}
+
+// The readers below take a member's value as stmtValues returned it, after
+// checkKind has vouched for its kind: they read heads only and never fail.
+
+// intValue reads a kindInt value.
+func intValue(val []byte) int64 {
+	arg, _ := head(val)
+	if major(val[0]) == majorNeg {
+		return -1 - int64(arg)
+	}
+	return int64(arg)
+}
+
+// bytesValue reads a kindBytes value: its content, a sub-slice of val with
+// its capacity capped, never nil.
+func bytesValue(val []byte) []byte {
+	n, h := head(val)
+	return val[h : h+int(n) : h+int(n)]
+}
+
+// bytesArray reads a kindBytesArray value: its elements' contents, each as
+// bytesValue reads it, in a slice that is empty but not nil for an empty
+// array.
+func bytesArray(val []byte) []cbor.Bytes {
+	count, off := head(val)
+	out := make([]cbor.Bytes, count)
+	for i := range out {
+		n, h := head(val[off:])
+		out[i] = val[off+h : off+h+int(n) : off+h+int(n)]
+		off += h + int(n)
+	}
+	return out
 }
 
 func memberIndex(members []member, key []byte) int {

@@ -223,40 +223,53 @@ func checkFWVersionExtension(c *x509.Certificate, check, which string) error {
 // case is not checked either, since X.520 compares countryName ignoring
 // case.
 func checkPackedSubject(c *x509.Certificate, check string) error {
-	var country, org, ou, cn []string
+	// Each attribute's count and its first value: exactly one is allowed,
+	// so the others need not be kept.
+	var attrs [4]struct {
+		n     int
+		value string
+	}
+	const country, org, ou, cn = 0, 1, 2, 3
 	for _, atv := range c.Subject.Names {
-		s, _ := atv.Value.(string) // Go's parser yields strings for every type it accepts
+		i := -1
 		switch {
 		case atv.Type.Equal(oidCountry):
-			country = append(country, s)
+			i = country
 		case atv.Type.Equal(oidOrganization):
-			org = append(org, s)
+			i = org
 		case atv.Type.Equal(oidOrganizationalUnit):
-			ou = append(ou, s)
+			i = ou
 		case atv.Type.Equal(oidCommonName):
-			cn = append(cn, s)
+			i = cn
 		}
+		if i < 0 {
+			continue
+		}
+		if attrs[i].n == 0 {
+			attrs[i].value, _ = atv.Value.(string) // Go's parser yields strings for every type it accepts
+		}
+		attrs[i].n++
 	}
 	switch {
-	case len(country) != 1:
-		return subjectCount(check, "C", len(country))
-	case !isCountryCode(country[0]):
+	case attrs[country].n != 1:
+		return subjectCount(check, "C", attrs[country].n)
+	case !isCountryCode(attrs[country].value):
 		return errcode.Mismatch(errcode.ErrAttestationInvalid, check,
 			"the attestation certificate's Subject-C is not an ISO 3166 alpha-2 code",
-			"two letters", printable(country[0]))
-	case len(org) != 1:
-		return subjectCount(check, "O", len(org))
-	case org[0] == "":
+			"two letters", printable(attrs[country].value))
+	case attrs[org].n != 1:
+		return subjectCount(check, "O", attrs[org].n)
+	case attrs[org].value == "":
 		return errcode.Mismatch(errcode.ErrAttestationInvalid, check,
 			"the attestation certificate's Subject-O is empty", "the vendor's name", "")
-	case len(ou) != 1:
-		return subjectCount(check, "OU", len(ou))
-	case ou[0] != packedOU:
+	case attrs[ou].n != 1:
+		return subjectCount(check, "OU", attrs[ou].n)
+	case attrs[ou].value != packedOU:
 		return errcode.Mismatch(errcode.ErrAttestationInvalid, check,
 			"the attestation certificate's Subject-OU is not the literal the spec requires",
-			packedOU, printable(ou[0]))
-	case len(cn) != 1:
-		return subjectCount(check, "CN", len(cn))
+			packedOU, printable(attrs[ou].value))
+	case attrs[cn].n != 1:
+		return subjectCount(check, "CN", attrs[cn].n)
 	}
 	return nil
 }

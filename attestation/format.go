@@ -49,11 +49,28 @@ type statement struct {
 	// response's timestampMs around now; zero means the defaults
 	// (DefaultSafetyNetMaxAge, DefaultSafetyNetClockSkew).
 	safetyNetMaxAge, safetyNetSkew time.Duration
+
+	// msg backs the message signed returns when it fits, so that the
+	// statement and that message are one allocation.
+	msg [signedInline]byte
 }
 
+// signedInline is the longest message signed builds inside the statement:
+// authenticator data with an EC2 or OKP credential key and a credential ID
+// of up to 64 bytes, with room for extensions, and the client data hash.
+const signedInline = 320
+
 // signed returns authData ‖ clientDataHash, the message most formats sign.
+// The result may share s's storage: it is the same bytes at every call, and
+// no caller keeps it.
 func (s *statement) signed() []byte {
-	m := make([]byte, 0, len(s.authData.Raw)+len(s.clientDataHash))
+	n := len(s.authData.Raw) + len(s.clientDataHash)
+	var m []byte
+	if n <= len(s.msg) {
+		m = s.msg[:0:n]
+	} else {
+		m = make([]byte, 0, n)
+	}
 	m = append(m, s.authData.Raw...)
 	return append(m, s.clientDataHash...)
 }

@@ -14,9 +14,6 @@ const (
 	checkPackedCertReqs = "sctn-packed-attestation-cert-requirements"
 )
 
-// packedX5C is the index of x5c in packedMembers.
-const packedX5C = 2
-
 // packedMembers is packedStmtFormat (#sctn-packed-attestation): alg and sig,
 // and x5c for Basic/AttCA attestation.
 var packedMembers = []member{
@@ -30,7 +27,15 @@ var packedForbidden = map[string]string{
 	"ecdaaKeyId": "attStmt has ecdaaKeyId: ECDAA attestation was removed from WebAuthn and is not supported",
 }
 
-// packedStmt is attStmt after checkStmt has vouched for its shape.
+// Indices of packedMembers.
+const (
+	packedAlg = iota
+	packedSig
+	packedX5C
+)
+
+// packedStmt is attStmt after checkStmt has vouched for its shape. Sig and
+// the elements of X5C are sub-slices of attStmt.
 type packedStmt struct {
 	Alg int64        `cbor:"alg"`
 	Sig cbor.Bytes   `cbor:"sig"`
@@ -39,18 +44,19 @@ type packedStmt struct {
 	hasX5C bool
 }
 
-// decodePacked checks and decodes a packed attStmt.
+// decodePacked checks and decodes a packed attStmt in one pass: the shape
+// check returns each member's value, and the values are read from there,
+// since their kinds are fixed (an integer, a byte string, an array of byte
+// strings).
 func decodePacked(raw []byte) (packedStmt, error) {
-	var st packedStmt
-	present, err := checkStmt(raw, checkPacked, packedMembers, packedForbidden)
+	vals, err := stmtValues(raw, checkPacked, packedMembers, packedForbidden)
 	if err != nil {
-		return st, err
+		return packedStmt{}, err
 	}
-	if err := cbor.Unmarshal(raw, &st); err != nil {
-		// Unreachable after checkStmt; kept so that a decoder change fails closed.
-		return st, errcode.Wrap(errcode.ErrMalformedAttestationObject, checkPacked, "attStmt cannot be decoded", err)
+	st := packedStmt{Alg: intValue(vals[packedAlg]), Sig: bytesValue(vals[packedSig])}
+	if x5c := vals[packedX5C]; x5c != nil {
+		st.X5C, st.hasX5C = bytesArray(x5c), true
 	}
-	st.hasX5C = present[packedX5C]
 	return st, nil
 }
 

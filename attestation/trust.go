@@ -237,9 +237,12 @@ var oidSubjectAltName = asn1.ObjectIdentifier{2, 5, 29, 17}
 // verifyToAnchors builds a chain from path[0] through path[1:] to anchors.
 // With leafDatesUnchecked, the leaf's own validity period is not checked.
 func verifyToAnchors(path []*x509.Certificate, anchors *x509.CertPool, now time.Time, leafDatesUnchecked bool) error {
-	inter := x509.NewCertPool()
-	for _, c := range path[1:] {
-		inter.AddCert(withoutSAN(c))
+	var inter *x509.CertPool // nil for a path of the leaf alone
+	if len(path) > 1 {
+		inter = x509.NewCertPool()
+		for _, c := range path[1:] {
+			inter.AddCert(withoutSAN(c))
+		}
 	}
 	leaf := withoutSAN(path[0])
 	if leafDatesUnchecked {

@@ -2,8 +2,11 @@ package bench
 
 import (
 	"bytes"
+	"crypto/x509"
 	"encoding/json"
 	"testing"
+
+	"github.com/gopasskey/passkey/passkeytest"
 )
 
 // TestBothAccept checks that passkey, go-webauthn and the bare check all
@@ -48,7 +51,18 @@ func TestBothReject(t *testing.T) {
 			})
 		}},
 	}
+	foreignRoot := otherRoot(t)
 	for _, c := range allCases(t) {
+		if c.withAnchor != nil {
+			// The anchor decides: with another root, all three refuse the
+			// untouched body, the bare check included.
+			t.Run(c.name+"/another anchor", func(t *testing.T) {
+				ours, theirs, bare := c.withAnchor(foreignRoot)
+				if errOurs, errTheirs, errBare := ours(), theirs(), bare(); errOurs == nil || errTheirs == nil || errBare == nil {
+					t.Errorf("passkey: %v; go-webauthn: %v; bare: %v; want rejected by all", errOurs, errTheirs, errBare)
+				}
+			})
+		}
 		for _, tm := range tampers {
 			t.Run(c.name+"/"+tm.name, func(t *testing.T) {
 				ours, theirs := c.with(tm.edit(t, c.body))
@@ -107,4 +121,15 @@ func editMember(t *testing.T, body []byte, member string, f func([]byte) []byte)
 		t.Fatal(err)
 	}
 	return out
+}
+
+// otherRoot is the attestation root of another passkeytest authenticator:
+// a well-formed anchor that issued none of the inputs.
+func otherRoot(t *testing.T) *x509.Certificate {
+	t.Helper()
+	a, err := passkeytest.New(passkeytest.Config{Seed: []byte("another root"), Attestation: passkeytest.AttestationPacked})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.AttestationRoot()
 }

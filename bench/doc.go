@@ -5,13 +5,19 @@
 // passkey module's users. Everything here is in test files:
 //
 //   - TestBothAccept: every benchmark input is accepted by both libraries
-//     (a benchmark on an input one side rejects would be meaningless), and
-//     TestBothReject: both reject it tampered.
-//   - BenchmarkAssertion and BenchmarkRegistration: paired runs that time
-//     passkey, go-webauthn and the bare standard-library signature check
-//     alternately in one loop and report the ratios (x-gowebauthn, x-bare);
-//     the ours and gowebauthn sub-benchmarks give allocations with -benchmem.
-//   - TestAllocs: allocations per verification on both sides.
+//     and by the bare check (a benchmark on an input one side rejects would
+//     be meaningless), and TestBothReject: both reject it tampered, and the
+//     input verified to a trust anchor is rejected by all three with
+//     another anchor.
+//   - BenchmarkAssertion (ES256, RS256, EdDSA, ES384, PS256) and
+//     BenchmarkRegistration (none, packed self, packed x5c, packed x5c
+//     verified to a trust anchor): paired runs that time passkey,
+//     go-webauthn and the bare standard-library reference alternately in
+//     one loop and report the ratios (x-gowebauthn, x-bare) of wall-clock
+//     and thread-CPU medians; the ours, gowebauthn and bare sub-benchmarks
+//     give allocations with -benchmem.
+//   - TestAllocs: allocations per verification on each side, with a
+//     ceiling per input for passkey's.
 //   - TestGoWebAuthnToPasskey, TestPasskeyToGoWebAuthn and
 //     TestBackupEligibilityLearnt: register with go-webauthn, import the
 //     credential with package migrate and sign in with passkey's

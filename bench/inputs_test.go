@@ -7,12 +7,18 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
+	"crypto/sha512"
+	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"testing"
 
+	"github.com/google/uuid"
+
+	"github.com/go-webauthn/webauthn/metadata"
+	"github.com/go-webauthn/webauthn/metadata/providers/memory"
 	"github.com/go-webauthn/webauthn/protocol"
 	"github.com/go-webauthn/webauthn/protocol/webauthncose"
 
@@ -20,6 +26,7 @@ import (
 	"github.com/gopasskey/passkey/attestation"
 	"github.com/gopasskey/passkey/cose"
 	"github.com/gopasskey/passkey/credential"
+	"github.com/gopasskey/passkey/internal/cbor"
 	"github.com/gopasskey/passkey/origin"
 	"github.com/gopasskey/passkey/passkeytest"
 )
@@ -40,7 +47,7 @@ var benchChallenge = []byte("bench challenge, 32 bytes long!!")
 var b64 = base64.RawURLEncoding
 
 // offered is pubKeyCredParams for every registration, in this order.
-var offered = []int64{passkeytest.AlgES256, passkeytest.AlgEdDSA, passkeytest.AlgRS256}
+var offered = []int64{passkeytest.AlgES256, passkeytest.AlgEdDSA, passkeytest.AlgRS256, passkeytest.AlgES384, passkeytest.AlgPS256}
 
 // A verifier is one library's whole verification of one response body:
 // parse and verify, as a server does for each request.
@@ -58,6 +65,11 @@ type benchCase struct {
 	// tests that check that both sides reject a tampered one.
 	body []byte
 	with func(body []byte) (ours, theirs verifier)
+	// credKey is the credential's COSE key, for the profiling tests.
+	credKey []byte
+	// withAnchor, for a case verified to a trust anchor, builds the three
+	// verifiers of body with root as the only anchor instead.
+	withAnchor func(root *x509.Certificate) (ours, theirs, bare verifier)
 }
 
 // creationOptionsJSON is what a relying party sends to create():
@@ -96,13 +108,21 @@ func requestOptionsJSON(credID []byte) []byte {
 }
 
 // newAuthenticator is a passkeytest authenticator with the fixed seed that
-// makes credentials of alg only.
+// makes credentials of alg only (zero AAGUID).
 func newAuthenticator(tb testing.TB, alg int64, att passkeytest.Attestation) *passkeytest.Authenticator {
+	tb.Helper()
+	return newModelAuthenticator(tb, alg, att, [16]byte{})
+}
+
+// newModelAuthenticator is newAuthenticator for the authenticator model
+// aaguid.
+func newModelAuthenticator(tb testing.TB, alg int64, att passkeytest.Attestation, aaguid [16]byte) *passkeytest.Authenticator {
 	tb.Helper()
 	a, err := passkeytest.New(passkeytest.Config{
 		Seed:        append(append([]byte(nil), seed...), byte(-alg), byte(att)),
 		Algorithms:  []int64{alg},
 		Attestation: att,
+		AAGUID:      aaguid,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -159,35 +179,48 @@ func (p responseParts) signedMessage() []byte {
 }
 
 // bareVerifier is the standard library's check of sig over
-// authenticatorData ‖ SHA-256(clientDataJSON) with an already decoded key:
-// the two hashes and the signature verification, nothing else.
-func bareVerifier(tb testing.TB, pub crypto.PublicKey, p responseParts, sig []byte) verifier {
+// authenticatorData ‖ SHA-256(clientDataJSON) by pub under the COSE
+// algorithm alg, with the key already decoded: the hashes and the signature
+// verification, nothing else. The message is built in a buffer made once.
+func bareVerifier(tb testing.TB, alg int64, pub crypto.PublicKey, p responseParts, sig []byte) verifier {
 	tb.Helper()
 	cdj, authData := p.ClientDataJSON, p.AuthenticatorData
 	msg := make([]byte, 0, len(authData)+sha256.Size)
+	signed := func() []byte {
+		h := sha256.Sum256(cdj)
+		return append(append(msg[:0], authData...), h[:]...)
+	}
 	var f verifier
 	switch k := pub.(type) {
 	case *ecdsa.PublicKey:
 		f = func() error {
-			h := sha256.Sum256(cdj)
-			d := sha256.Sum256(append(append(msg[:0], authData...), h[:]...))
-			if !ecdsa.VerifyASN1(k, d[:], sig) {
+			var ok bool
+			switch alg {
+			case passkeytest.AlgES256:
+				d := sha256.Sum256(signed())
+				ok = ecdsa.VerifyASN1(k, d[:], sig)
+			case passkeytest.AlgES384:
+				d := sha512.Sum384(signed())
+				ok = ecdsa.VerifyASN1(k, d[:], sig)
+			}
+			if !ok {
 				return errors.New("bare ECDSA verify failed")
 			}
 			return nil
 		}
 	case ed25519.PublicKey:
 		f = func() error {
-			h := sha256.Sum256(cdj)
-			if !ed25519.Verify(k, append(append(msg[:0], authData...), h[:]...), sig) {
+			if !ed25519.Verify(k, signed(), sig) {
 				return errors.New("bare Ed25519 verify failed")
 			}
 			return nil
 		}
 	case *rsa.PublicKey:
 		f = func() error {
-			h := sha256.Sum256(cdj)
-			d := sha256.Sum256(append(append(msg[:0], authData...), h[:]...))
+			d := sha256.Sum256(signed())
+			if alg == passkeytest.AlgPS256 {
+				return rsa.VerifyPSS(k, crypto.SHA256, d[:], sig, &rsa.PSSOptions{SaltLength: rsa.PSSSaltLengthEqualsHash})
+			}
 			return rsa.VerifyPKCS1v15(k, crypto.SHA256, d[:], sig)
 		}
 	default:
@@ -230,7 +263,7 @@ func originSet(tb testing.TB) *origin.Set {
 	return set
 }
 
-var oursAlgorithms = []cose.Algorithm{cose.ES256, cose.EdDSA, cose.RS256}
+var oursAlgorithms = []cose.Algorithm{cose.ES256, cose.EdDSA, cose.RS256, cose.ES384, cose.PS256}
 
 func theirsCredParams() []protocol.CredentialParameter {
 	out := make([]protocol.CredentialParameter, len(offered))
@@ -293,8 +326,8 @@ func assertionCase(tb testing.TB, name string, alg int64) benchCase {
 
 	ours, theirs := with(body)
 	parts := decodeParts(tb, body)
-	return benchCase{name: name, ours: ours, theirs: theirs, body: body, with: with,
-		bare: bareVerifier(tb, cred.PrivateKey.Public(), parts, parts.Signature)}
+	return benchCase{name: name, ours: ours, theirs: theirs, body: body, with: with, credKey: cred.PublicKey,
+		bare: bareVerifier(tb, alg, cred.PrivateKey.Public(), parts, parts.Signature)}
 }
 
 // registrationCase creates one ES256 credential with the attestation kind
@@ -351,7 +384,157 @@ func registrationCase(tb testing.TB, name string, att passkeytest.Attestation) b
 	parts := decodeParts(tb, body)
 	sig := signBare(tb, cred.PrivateKey, parts)
 	return benchCase{name: name, ours: ours, theirs: theirs, body: body, with: with,
-		bare: bareVerifier(tb, cred.PrivateKey.Public(), parts, sig)}
+		bare: bareVerifier(tb, passkeytest.AlgES256, cred.PrivateKey.Public(), parts, sig)}
+}
+
+// benchAAGUID is the model of the authenticator whose packed x5c
+// attestation is verified to a trust anchor: go-webauthn finds the anchor
+// by it.
+var benchAAGUID = uuid.UUID{0xbe, 0x4c, 0x40, 0x00, 0x5a, 0x5a, 0x41, 0x00, 0x80, 0x00, 0, 0, 0, 0, 0, 1}
+
+// anchoredCase creates one ES256 credential with packed x5c attestation
+// (the attestation certificate alone in x5c, issued by passkeytest's root)
+// and returns the verifiers of the registration response with that root as
+// the only trust anchor: passkey with Expect.TrustAnchors, go-webauthn with
+// a memory metadata provider whose entry for the model lists the root (its
+// way to verify a chain; status reports are not checked, as passkey has
+// none), and the bare reference, the work such a registration cannot
+// avoid: x509.ParseCertificate of every x5c certificate, the chain built
+// and verified to the same root pool by x509.Certificate.Verify, and the
+// statement's P-256 signature over authenticatorData ‖
+// SHA-256(clientDataJSON).
+func anchoredCase(tb testing.TB, name string) benchCase {
+	tb.Helper()
+	a := newModelAuthenticator(tb, passkeytest.AlgES256, passkeytest.AttestationPacked, benchAAGUID)
+	body, err := a.Create(creationOptionsJSON("direct"), rpOrigin)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	parts := decodeParts(tb, body)
+	x5c, sig := packedStatement(tb, body)
+	build := func(root *x509.Certificate) (with func(body []byte) (ours, theirs verifier), bare verifier) {
+		pool := x509.NewCertPool()
+		pool.AddCert(root)
+		expect := attestation.Expect{
+			RPID:         rpID,
+			Origins:      originSet(tb),
+			Challenge:    benchChallenge,
+			Algorithms:   oursAlgorithms,
+			TrustAnchors: pool,
+		}
+		mds, err := memory.New(memory.WithMetadata(map[uuid.UUID]*metadata.Entry{benchAAGUID: {
+			AaGUID: benchAAGUID,
+			MetadataStatement: metadata.Statement{
+				AttestationTypes:            metadata.AuthenticatorAttestationTypes{metadata.BasicFull},
+				AttestationRootCertificates: []*x509.Certificate{root},
+			},
+		}}), memory.WithValidateStatus(false))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		stored := b64.EncodeToString(benchChallenge)
+		origins := []string{rpOrigin}
+		params := theirsCredParams()
+		with = func(body []byte) (ours, theirs verifier) {
+			ours = func() error {
+				resp, err := attestation.Parse(body)
+				if err != nil {
+					return err
+				}
+				res, err := resp.Verify(expect)
+				if err == nil && !res.Trusted {
+					err = errors.New("passkey did not verify the path to the anchor")
+				}
+				return err
+			}
+			theirs = func() error {
+				p, err := protocol.ParseCredentialCreationResponseBytes(body)
+				if err != nil {
+					return err
+				}
+				_, err = p.Verify(stored, rpID, origins, nil, nil, protocol.TopOriginDefaultVerificationMode,
+					false, false, true, mds, params, protocol.AttestationPolicy{}, protocol.SignaturePolicy{})
+				return err
+			}
+			return ours, theirs
+		}
+		cdj, authData := parts.ClientDataJSON, parts.AuthenticatorData
+		msg := make([]byte, 0, len(authData)+sha256.Size)
+		usages := []x509.ExtKeyUsage{x509.ExtKeyUsageAny}
+		bare = func() error {
+			certs := make([]*x509.Certificate, len(x5c))
+			for i, der := range x5c {
+				c, err := x509.ParseCertificate(der)
+				if err != nil {
+					return err
+				}
+				certs[i] = c
+			}
+			var inter *x509.CertPool
+			if len(certs) > 1 {
+				inter = x509.NewCertPool()
+				for _, c := range certs[1:] {
+					inter.AddCert(c)
+				}
+			}
+			if _, err := certs[0].Verify(x509.VerifyOptions{Roots: pool, Intermediates: inter, KeyUsages: usages}); err != nil {
+				return err
+			}
+			pub, ok := certs[0].PublicKey.(*ecdsa.PublicKey)
+			if !ok {
+				return errors.New("the attestation key is not ECDSA")
+			}
+			h := sha256.Sum256(cdj)
+			d := sha256.Sum256(append(append(msg[:0], authData...), h[:]...))
+			if !ecdsa.VerifyASN1(pub, d[:], sig) {
+				return errors.New("bare ECDSA verify failed")
+			}
+			return nil
+		}
+		return with, bare
+	}
+	with, bare := build(a.AttestationRoot())
+	if err := bare(); err != nil {
+		tb.Fatal(err)
+	}
+	ours, theirs := with(body)
+	return benchCase{name: name, ours: ours, theirs: theirs, bare: bare, body: body, with: with,
+		withAnchor: func(root *x509.Certificate) (ours, theirs, bare verifier) {
+			w, bare := build(root)
+			ours, theirs = w(body)
+			return ours, theirs, bare
+		}}
+}
+
+// packedStatement returns x5c and sig of the packed statement of a
+// registration body.
+func packedStatement(tb testing.TB, body []byte) (x5c [][]byte, sig []byte) {
+	tb.Helper()
+	var r struct {
+		Response struct {
+			AttestationObject string `json:"attestationObject"`
+		} `json:"response"`
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		tb.Fatal(err)
+	}
+	raw, err := b64.DecodeString(r.Response.AttestationObject)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var obj struct {
+		AttStmt struct {
+			Sig []byte   `cbor:"sig"`
+			X5C [][]byte `cbor:"x5c"`
+		} `cbor:"attStmt"`
+	}
+	if err := cbor.Unmarshal(raw, &obj); err != nil {
+		tb.Fatal(err)
+	}
+	if len(obj.AttStmt.X5C) == 0 || obj.AttStmt.Sig == nil {
+		tb.Fatal("the packed statement has no x5c or no sig")
+	}
+	return obj.AttStmt.X5C, obj.AttStmt.Sig
 }
 
 func assertionCases(tb testing.TB) []benchCase {
@@ -359,6 +542,8 @@ func assertionCases(tb testing.TB) []benchCase {
 		assertionCase(tb, "ES256", passkeytest.AlgES256),
 		assertionCase(tb, "RS256", passkeytest.AlgRS256),
 		assertionCase(tb, "EdDSA", passkeytest.AlgEdDSA),
+		assertionCase(tb, "ES384", passkeytest.AlgES384),
+		assertionCase(tb, "PS256", passkeytest.AlgPS256),
 	}
 }
 
@@ -367,6 +552,7 @@ func registrationCases(tb testing.TB) []benchCase {
 		registrationCase(tb, "none", passkeytest.AttestationNone),
 		registrationCase(tb, "packed-self", passkeytest.AttestationPackedSelf),
 		registrationCase(tb, "packed-x5c", passkeytest.AttestationPacked),
+		anchoredCase(tb, "packed-x5c-anchored"),
 	}
 }
 

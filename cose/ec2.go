@@ -28,7 +28,11 @@ func curveOf(alg Algorithm) elliptic.Curve {
 // parseEC2 reads an EC2 key: crv, and x and y as fixed-width big-endian
 // coordinates (leading zeros kept). Compressed points (y as a boolean) are
 // not accepted: WebAuthn keys are uncompressed.
-func (k *Key) parseEC2(info algInfo, m *keyMap) error {
+//
+// A stored key (ParseOptions.Stored) is checked against its curve only if
+// a signature fails (see checkEC2Point): crypto/ecdsa checks the point at
+// every verification anyway, and a point off the curve verifies nothing.
+func (k *Key) parseEC2(info algInfo, m *keyMap, stored bool) error {
 	if err := m.requireCurve(k.alg, info.crv); err != nil {
 		return err
 	}
@@ -57,12 +61,22 @@ func (k *Key) parseEC2(info algInfo, m *keyMap) error {
 	curve := curveOf(k.alg)
 	setBigEndian(&k.ec.x, k.ec.words[0][:], x)
 	setBigEndian(&k.ec.y, k.ec.words[1][:], y)
-	if !curve.IsOnCurve(&k.ec.x, &k.ec.y) {
+	k.ec.pub = ecdsa.PublicKey{Curve: curve, X: &k.ec.x, Y: &k.ec.y}
+	k.ecdsa = &k.ec.pub
+	if stored {
+		k.ec.unchecked = true
+		return nil
+	}
+	return k.checkEC2Point()
+}
+
+// checkEC2Point refuses an EC2 point that is not on its curve, with the
+// verdict of ParseKey.
+func (k *Key) checkEC2Point() error {
+	if !k.ec.pub.Curve.IsOnCurve(&k.ec.x, &k.ec.y) {
 		return errcode.Wrap(errcode.ErrMalformedPublicKey, checkAlgIdentifier,
 			"COSE key is not a valid point of its curve", errNotOnCurve)
 	}
-	k.ec.pub = ecdsa.PublicKey{Curve: curve, X: &k.ec.x, Y: &k.ec.y}
-	k.ecdsa = &k.ec.pub
 	return nil
 }
 
@@ -76,9 +90,11 @@ const ecWords = (66 + bits.UintSize/8 - 1) / (bits.UintSize / 8)
 // its coordinates, inside the Key so that parsing one allocates nothing for
 // them. The big.Ints alias words and are never modified after parsing.
 type ecStorage struct {
-	pub   ecdsa.PublicKey
-	x, y  big.Int
-	words [2][ecWords]big.Word
+	pub ecdsa.PublicKey
+	// unchecked marks a stored key whose point was not checked yet.
+	unchecked bool
+	x, y      big.Int
+	words     [2][ecWords]big.Word
 }
 
 // setBigEndian sets z to the unsigned big-endian b, using w (long enough)

@@ -81,10 +81,13 @@ type ParseOptions struct {
 	AllowSHA1 bool
 	// Stored marks a key that was accepted before (a credential record's
 	// key, checked when it was registered or imported): checks whose only
-	// purpose is to keep a bad key out of the store are skipped. Today
-	// that is the decoding of an Ed25519 point, which costs some 5 % of
-	// an Ed25519 verification and which crypto/ed25519 repeats at every
-	// signature anyway. Every other check still applies.
+	// purpose is to keep a bad key out of the store are skipped or
+	// deferred. Today that is the decoding of an Ed25519 point, which
+	// costs some 5 % of an Ed25519 verification and which crypto/ed25519
+	// repeats at every signature anyway; and the on-curve check of an EC2
+	// point, which crypto/ecdsa repeats too and which [Key.Verify] then
+	// runs only when a signature fails, to report a bad point as ParseKey
+	// would. Every other check still applies.
 	Stored bool
 }
 
@@ -128,7 +131,7 @@ func ParseKeyWith(data []byte, opts ParseOptions) (*Key, error) {
 	var err error
 	switch info.kty {
 	case ktyEC2:
-		err = k.parseEC2(info, &m)
+		err = k.parseEC2(info, &m, opts.Stored)
 	case ktyOKP:
 		err = k.parseOKP(info, &m, opts.Stored)
 	case ktyRSA:

@@ -49,7 +49,9 @@ func sigError(detail string) error {
 //   - ML-DSA-44/65/87: pure ML-DSA of msg with an empty context.
 //
 // In WebAuthn msg is authenticatorData ‖ SHA-256(clientDataJSON). A failure
-// is an error that matches [ErrSignature].
+// is an error that matches [ErrSignature], except for an EC2 key parsed with
+// [ParseOptions.Stored] whose point is not on its curve: that is the
+// [*errcode.Error] (malformed-public-key) ParseKey returns for the point.
 func (k *Key) Verify(msg, sig []byte) error {
 	if k == nil {
 		return sigError("no key")
@@ -59,15 +61,23 @@ func (k *Key) Verify(msg, sig []byte) error {
 		if k.ecdsa == nil {
 			break
 		}
+		var err error
 		if !canonicalDER(sig) {
-			return sigError(k.alg.String() + " signature is not one canonical DER Ecdsa-Sig-Value")
+			err = sigError(k.alg.String() + " signature is not one canonical DER Ecdsa-Sig-Value")
+		} else {
+			var buf [sha512.Size]byte
+			if !ecdsa.VerifyASN1(k.ecdsa, digest(&buf, base.Hash(), msg), sig) {
+				err = sigError(k.alg.String() + " signature does not verify")
+			}
 		}
-		var buf [sha512.Size]byte
-		d := digest(&buf, base.Hash(), msg)
-		if !ecdsa.VerifyASN1(k.ecdsa, d, sig) {
-			return sigError(k.alg.String() + " signature does not verify")
+		if err != nil && k.ec.unchecked {
+			// A stored key skipped the point check; a bad point is
+			// reported as ParseKey would have reported it.
+			if perr := k.checkEC2Point(); perr != nil {
+				return perr
+			}
 		}
-		return nil
+		return err
 	case EdDSA:
 		return verifyEd25519(k.raw[:ed25519.PublicKeySize], msg, sig)
 	case Ed448:
