@@ -1,11 +1,8 @@
 package attestation_test
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
+	"github.com/gopasskey/passkey/internal/fuzztargets"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -110,26 +107,9 @@ func TestCeremonyFuzzSeedsReachCodes(t *testing.T) {
 // in this directory.
 func fuzzTargetsOf(t *testing.T, pkg string) []string {
 	t.Helper()
-	files, err := filepath.Glob("*_test.go")
+	out, err := fuzztargets.List(".", pkg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out []string
-	fset := token.NewFileSet()
-	for _, name := range files {
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if f.Name.Name != pkg {
-			continue
-		}
-		for _, d := range f.Decls {
-			if fn, ok := d.(*ast.FuncDecl); ok && fn.Recv == nil && strings.HasPrefix(fn.Name.Name, "Fuzz") {
-				out = append(out, fn.Name.Name)
-			}
-		}
-	}
-	slices.Sort(out)
 	return out
 }
