@@ -1,13 +1,13 @@
 package attestation_test
 
 import (
-	"github.com/gopasskey/passkey/internal/fuzztargets"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gopasskey/passkey/errcode"
+	"github.com/gopasskey/passkey/internal/fuzztargets"
 )
 
 // verdictOK is the verdict of an accepted input.

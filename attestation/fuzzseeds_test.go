@@ -1,13 +1,13 @@
 package attestation
 
 import (
-	"github.com/gopasskey/passkey/internal/fuzztargets"
 	"maps"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gopasskey/passkey/errcode"
+	"github.com/gopasskey/passkey/internal/fuzztargets"
 )
 
 // fuzzSeedReach is, for one fuzz target, what its seed corpus (the f.Add

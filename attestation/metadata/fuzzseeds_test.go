@@ -1,10 +1,11 @@
 package metadata
 
 import (
-	"github.com/gopasskey/passkey/internal/fuzztargets"
 	"maps"
 	"slices"
 	"testing"
+
+	"github.com/gopasskey/passkey/internal/fuzztargets"
 )
 
 // This package returns sentinel errors, not the module's error codes
