@@ -108,21 +108,36 @@ func checkResponse(t *testing.T, data, body []byte, ceremony string) {
 	if json.Unmarshal(data, &wrapper) == nil && len(wrapper.PublicKey) > 0 && string(wrapper.PublicKey) != "null" {
 		opts = wrapper.PublicKey
 	}
+	// rp is a member of creation options only: a browser ignores it (and
+	// rpId) in the other ceremony, whatever its type, and so does
+	// passkeytest, so it is read per ceremony.
 	var o struct {
 		Challenge  string
-		RP         *struct{ ID *string }
-		RPID       *string
+		RP         json.RawMessage
+		RPID       json.RawMessage
 		Extensions struct{ AppID *string }
 	}
 	if err := json.Unmarshal(opts, &o); err != nil {
 		t.Fatalf("%s accepted options encoding/json refuses: %v", ceremony, err)
 	}
 	rpID := "example.com"
-	switch {
-	case ceremony == "create" && o.RP != nil && o.RP.ID != nil:
-		rpID = *o.RP.ID
-	case ceremony == "get" && o.RPID != nil:
-		rpID = *o.RPID
+	switch ceremony {
+	case "create":
+		var rp *struct{ ID *string }
+		if err := json.Unmarshal(orNull(o.RP), &rp); err != nil {
+			t.Fatalf("create accepted an rp encoding/json refuses: %v", err)
+		}
+		if rp != nil && rp.ID != nil {
+			rpID = *rp.ID
+		}
+	case "get":
+		var id *string
+		if err := json.Unmarshal(orNull(o.RPID), &id); err != nil {
+			t.Fatalf("get accepted an rpId encoding/json refuses: %v", err)
+		}
+		if id != nil {
+			rpID = *id
+		}
 	}
 	challenge, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(o.Challenge, "="))
 	if err != nil {
@@ -165,4 +180,12 @@ func deref(s *string) string {
 		return ""
 	}
 	return *s
+}
+
+// orNull is raw, or the JSON null when raw is absent.
+func orNull(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 {
+		return json.RawMessage("null")
+	}
+	return raw
 }
