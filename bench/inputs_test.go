@@ -65,8 +65,6 @@ type benchCase struct {
 	// tests that check that both sides reject a tampered one.
 	body []byte
 	with func(body []byte) (ours, theirs verifier)
-	// credKey is the credential's COSE key, for the profiling tests.
-	credKey []byte
 	// withAnchor, for a case verified to a trust anchor, builds the three
 	// verifiers of body with root as the only anchor instead.
 	withAnchor func(root *x509.Certificate) (ours, theirs, bare verifier)
@@ -326,7 +324,7 @@ func assertionCase(tb testing.TB, name string, alg int64) benchCase {
 
 	ours, theirs := with(body)
 	parts := decodeParts(tb, body)
-	return benchCase{name: name, ours: ours, theirs: theirs, body: body, with: with, credKey: cred.PublicKey,
+	return benchCase{name: name, ours: ours, theirs: theirs, body: body, with: with,
 		bare: bareVerifier(tb, alg, cred.PrivateKey.Public(), parts, parts.Signature)}
 }
 
