@@ -111,8 +111,13 @@ func Verify(data []byte, opts VerifyOptions) (*BLOB, error) {
 	}
 
 	// Step 1. Leading and trailing white space is tolerated (a file with a
-	// final newline); anything else inside is refused by go-jose.
+	// final newline). Inside, only base64url and the two dots: go-jose's
+	// base64 decoding skips CR and LF, so without this check a BLOB with
+	// line breaks in its header or payload would verify as well.
 	text := strings.TrimSpace(string(data))
+	if i := strings.IndexFunc(text, notCompactJWS); i >= 0 {
+		return nil, fmt.Errorf("%w: byte %#x at %d is not base64url", ErrMalformed, text[i], i)
+	}
 	jws, err := jose.ParseSignedCompact(text, signatureAlgorithms)
 	if err != nil {
 		var alg *jose.ErrUnexpectedSignatureAlgorithm
@@ -276,3 +281,9 @@ func (b *BLOB) Len() int { return len(b.c.entries) }
 
 // Entries returns the entries kept, in BLOB order (shared; do not modify).
 func (b *BLOB) Entries() []*Entry { return slices.Clone(b.c.entries) }
+
+// notCompactJWS reports whether r may not appear in a JWS in the compact
+// serialization (RFC 7515 section 7.1: base64url parts joined by dots).
+func notCompactJWS(r rune) bool {
+	return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_' || r == '.')
+}
