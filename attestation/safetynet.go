@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -127,7 +128,13 @@ func verifySafetyNet(s *statement) (verdict, error) {
 // trust step's work here.
 func parseSafetyNetJWS(response []byte) (*jose.JSONWebSignature, []*x509.Certificate, error) {
 	compact := string(response)
+	// go-jose's base64 decoding skips CR and LF, so a response with line
+	// breaks inside would verify as the one without; only base64url and
+	// dots belong in a compact JWS (RFC 7515 section 7.1).
 	jws, err := jose.ParseSignedCompact(compact, safetyNetAlgorithms)
+	if i := strings.IndexFunc(compact, notCompactJWS); i >= 0 {
+		err = fmt.Errorf("byte %#x at %d is not base64url", compact[i], i)
+	}
 	if err != nil {
 		return nil, nil, errcode.Wrap(errcode.ErrAttestationInvalid, checkSafetyNet,
 			"the SafetyNet response is not a compact JWS signed with RS256 or ES256", err)
@@ -244,4 +251,9 @@ func lowerASCII(c byte) byte {
 		return c + ('a' - 'A')
 	}
 	return c
+}
+
+// notCompactJWS reports whether r may not appear in a compact JWS.
+func notCompactJWS(r rune) bool {
+	return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_' || r == '.')
 }

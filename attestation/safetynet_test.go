@@ -177,6 +177,10 @@ func TestVerifySafetyNetRejects(t *testing.T) {
 		{"ver empty", func(in *safetyNetInputs) { in.ver = "" }, "ver is empty"},
 		{"response not a JWS", func(in *safetyNetInputs) { in.jws = "not a JWS" }, "not a compact JWS"},
 		{"response in JSON serialization", func(in *safetyNetInputs) { in.jws = `{"payload":"e30","signatures":[]}` }, "not a compact JWS"},
+		{"line break in the payload", func(in *safetyNetInputs) {
+			parts := strings.Split(in.sign(t, authData), ".")
+			in.jws = parts[0] + "." + parts[1][:8] + "\r\n" + parts[1][8:] + "." + parts[2]
+		}, "not a compact JWS"},
 		{"alg none", func(in *safetyNetInputs) {
 			in.jws = handMade(`{"alg":"none","x5c":["` + leafB64 + `"]}`)
 		}, "not a compact JWS"},
