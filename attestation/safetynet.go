@@ -127,17 +127,18 @@ func verifySafetyNet(s *statement) (verdict, error) {
 // but only hands it out after verifying it against roots, which is the
 // trust step's work here.
 func parseSafetyNetJWS(response []byte) (*jose.JSONWebSignature, []*x509.Certificate, error) {
+	const notJWS = "the SafetyNet response is not a compact JWS signed with RS256 or ES256"
 	compact := string(response)
 	// go-jose's base64 decoding skips CR and LF, so a response with line
 	// breaks inside would verify as the one without; only base64url and
 	// dots belong in a compact JWS (RFC 7515 section 7.1).
-	jws, err := jose.ParseSignedCompact(compact, safetyNetAlgorithms)
 	if i := strings.IndexFunc(compact, notCompactJWS); i >= 0 {
-		err = fmt.Errorf("byte %#x at %d is not base64url", compact[i], i)
+		return nil, nil, errcode.Wrap(errcode.ErrAttestationInvalid, checkSafetyNet, notJWS,
+			fmt.Errorf("byte %#x at %d is not base64url", compact[i], i))
 	}
+	jws, err := jose.ParseSignedCompact(compact, safetyNetAlgorithms)
 	if err != nil {
-		return nil, nil, errcode.Wrap(errcode.ErrAttestationInvalid, checkSafetyNet,
-			"the SafetyNet response is not a compact JWS signed with RS256 or ES256", err)
+		return nil, nil, errcode.Wrap(errcode.ErrAttestationInvalid, checkSafetyNet, notJWS, err)
 	}
 	// ParseSignedCompact has decoded the protected header already, so this
 	// cannot fail on a header go-jose accepted; the error is kept so that a
