@@ -78,7 +78,7 @@ var ceremonyFuzzReaches = map[string]ceremonyFuzzReach{
 // the other verdicts listed, that no seed reaches a malformed-* code not
 // listed, and that every fuzz target of the package is listed.
 func TestCeremonyFuzzSeedsReachCodes(t *testing.T) {
-	if got, want := fuzzTargetsOf(t, "attestation_test"), slices.Sorted(maps.Keys(ceremonyFuzzReaches)); !slices.Equal(got, want) {
+	if got, want := fuzztargets.Of(t, "attestation_test"), slices.Sorted(maps.Keys(ceremonyFuzzReaches)); !slices.Equal(got, want) {
 		t.Fatalf("fuzz targets %v, listed %v", got, want)
 	}
 	for _, name := range slices.Sorted(maps.Keys(ceremonyFuzzReaches)) {
@@ -101,15 +101,4 @@ func TestCeremonyFuzzSeedsReachCodes(t *testing.T) {
 			t.Logf("seed verdicts: %v", reached)
 		})
 	}
-}
-
-// fuzzTargetsOf lists the Fuzz functions of the test files of package pkg
-// in this directory.
-func fuzzTargetsOf(t *testing.T, pkg string) []string {
-	t.Helper()
-	out, err := fuzztargets.List(".", pkg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

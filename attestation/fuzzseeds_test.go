@@ -118,7 +118,7 @@ var fuzzSeedReaches = map[string]fuzzSeedReach{
 // fuzzer starts on both sides of each check; that no seed reaches a
 // malformed-* code not listed; and that every fuzz target is listed.
 func TestFuzzSeedsReachCodes(t *testing.T) {
-	if got, want := fuzzTargetsIn(t, "attestation"), slices.Sorted(maps.Keys(fuzzSeedReaches)); !slices.Equal(got, want) {
+	if got, want := fuzztargets.Of(t, "attestation"), slices.Sorted(maps.Keys(fuzzSeedReaches)); !slices.Equal(got, want) {
 		t.Fatalf("fuzz targets %v, listed %v", got, want)
 	}
 	for _, name := range slices.Sorted(maps.Keys(fuzzSeedReaches)) {
@@ -146,15 +146,4 @@ func TestFuzzSeedsReachCodes(t *testing.T) {
 			t.Logf("seed verdicts: %v", reached)
 		})
 	}
-}
-
-// fuzzTargetsIn lists the Fuzz functions of the test files of package pkg
-// in this directory.
-func fuzzTargetsIn(t *testing.T, pkg string) []string {
-	t.Helper()
-	out, err := fuzztargets.List(".", pkg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

@@ -62,7 +62,7 @@ var fuzzSeedReaches = map[string]fuzzSeedReach{
 // that the fuzzer starts from inputs on both sides of every check; and
 // that every fuzz target of the package is listed.
 func TestFuzzSeedsReachCodes(t *testing.T) {
-	if got, want := fuzzTargetsIn(t, "metadata"), slices.Sorted(maps.Keys(fuzzSeedReaches)); !slices.Equal(got, want) {
+	if got, want := fuzztargets.Of(t, "metadata"), slices.Sorted(maps.Keys(fuzzSeedReaches)); !slices.Equal(got, want) {
 		t.Fatalf("fuzz targets %v, listed %v", got, want)
 	}
 	for _, name := range slices.Sorted(maps.Keys(fuzzSeedReaches)) {
@@ -80,15 +80,4 @@ func TestFuzzSeedsReachCodes(t *testing.T) {
 			t.Logf("seed verdicts: %v", reached)
 		})
 	}
-}
-
-// fuzzTargetsIn lists the Fuzz functions of the test files of package pkg
-// in this directory.
-func fuzzTargetsIn(t *testing.T, pkg string) []string {
-	t.Helper()
-	out, err := fuzztargets.List(".", pkg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }

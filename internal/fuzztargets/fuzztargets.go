@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"testing"
 )
 
 // List returns, sorted, the names of the Fuzz functions declared in the
@@ -38,4 +39,15 @@ func List(dir, pkg string) ([]string, error) {
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// Of is [List] for the test's own directory; a failure to read the files
+// fails tb.
+func Of(tb testing.TB, pkg string) []string {
+	tb.Helper()
+	out, err := List(".", pkg)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return out
 }
