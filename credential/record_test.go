@@ -729,6 +729,62 @@ func TestRecordClone(t *testing.T) {
 	}
 }
 
+// The clone's byte slices share one array; an append to one of them must
+// not write into the next.
+func TestRecordCloneAppendStaysInItsField(t *testing.T) {
+	orig := fullRecord()
+	c := orig.Clone()
+	fields := []struct {
+		name string
+		b    *[]byte
+	}{
+		{"ID", &c.ID}, {"PublicKey", &c.PublicKey}, {"UserHandle", &c.UserHandle},
+		{"TrustPath[0]", &c.TrustPath[0]}, {"TrustPath[1]", &c.TrustPath[1]},
+	}
+	for _, f := range fields {
+		*f.b = append(*f.b, 0xAA, 0xBB)
+	}
+	want := fullRecord()
+	for _, got := range []struct {
+		name      string
+		got, want []byte
+	}{
+		{"ID", c.ID, want.ID}, {"PublicKey", c.PublicKey, want.PublicKey},
+		{"UserHandle", c.UserHandle, want.UserHandle},
+		{"TrustPath[0]", c.TrustPath[0], want.TrustPath[0]},
+		{"TrustPath[1]", c.TrustPath[1], want.TrustPath[1]},
+	} {
+		if w := append(bytes.Clone(got.want), 0xAA, 0xBB); !bytes.Equal(got.got, w) {
+			t.Errorf("%s after appending to every field: %x, want %x", got.name, got.got, w)
+		}
+	}
+}
+
+// Clone keeps the difference between nil and empty that slices.Clone keeps.
+func TestRecordCloneNilAndEmpty(t *testing.T) {
+	r := Record{ID: []byte{}, PublicKey: nil, UserHandle: []byte{}, TrustPath: [][]byte{{}, nil}}
+	c := r.Clone()
+	if c.ID == nil || len(c.ID) != 0 || c.UserHandle == nil || len(c.UserHandle) != 0 {
+		t.Errorf("empty slices: ID %#v UserHandle %#v, want empty, not nil", c.ID, c.UserHandle)
+	}
+	if c.PublicKey != nil {
+		t.Errorf("nil PublicKey cloned to %#v", c.PublicKey)
+	}
+	if c.TrustPath[0] == nil || c.TrustPath[1] != nil {
+		t.Errorf("TrustPath %#v, want [{} nil]", c.TrustPath)
+	}
+}
+
+func TestRecordCloneAllocations(t *testing.T) {
+	orig := fullRecord()
+	// The record, one array for every byte slice, Transports and the
+	// TrustPath headers.
+	const want = 4
+	if got := testing.AllocsPerRun(100, func() { _ = orig.Clone() }); got > want {
+		t.Errorf("Clone allocates %v times, want at most %d", got, want)
+	}
+}
+
 func TestRecordDecodedOwnsItsBytes(t *testing.T) {
 	rec := fullRecord()
 	for _, enc := range recordEncodings {
