@@ -122,7 +122,7 @@ func (r *Response) Verify(record *credential.Record, e Expect) (*Result, error) 
 	if err != nil {
 		return nil, err
 	}
-	appIDUsed, err := checkRPIDHash(ad.RPIDHash, e.RPID, e.AppID)
+	appIDUsed, err := checkRPIDHash(ad.RPIDHash, e.Origins.RPIDHash(), e.RPID, e.AppID)
 	if err != nil {
 		return nil, err
 	}
@@ -226,9 +226,9 @@ func (r *Response) checkOwner(record *credential.Record, e *Expect) error {
 
 // checkRPIDHash accepts SHA-256 of the RP ID, or of the AppID when the
 // request sent one (#sctn-appid-extension): the client's appid output is
-// unsigned, so the hash itself decides.
-func checkRPIDHash(got []byte, rpID, appID string) (appIDUsed bool, err error) {
-	want := sha256.Sum256([]byte(rpID))
+// unsigned, so the hash itself decides. want is SHA-256 of rpID, which the
+// origin set computed once (Verify has checked that the set is rpID's).
+func checkRPIDHash(got []byte, want [sha256.Size]byte, rpID, appID string) (appIDUsed bool, err error) {
 	if bytes.Equal(got, want[:]) {
 		return false, nil
 	}

@@ -191,7 +191,9 @@ func (r *Response) Verify(e Expect) (*Result, error) {
 	}
 
 	// Step 14.
-	rpIDHash := sha256.Sum256([]byte(e.RPID))
+	// The origin set holds SHA-256 of its RP ID, and validate has checked
+	// that it is e.RPID's.
+	rpIDHash := e.Origins.RPIDHash()
 	if !bytes.Equal(ad.RPIDHash, rpIDHash[:]) {
 		return nil, errcode.Mismatch(errcode.ErrRPIDMismatch, "reg-ceremony-rp-id-hash",
 			"rpIdHash is not SHA-256 of the RP ID", e.RPID, "another RP ID")

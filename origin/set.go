@@ -1,6 +1,7 @@
 package origin
 
 import (
+	"crypto/sha256"
 	"slices"
 	"strconv"
 
@@ -13,7 +14,8 @@ import (
 //
 // The zero Set accepts nothing.
 type Set struct {
-	rpID string
+	rpID     string
+	rpIDHash [sha256.Size]byte
 	// accepted holds every normalised origin, Android ones included; Check
 	// is a lookup in it and nothing else.
 	accepted map[string]struct{}
@@ -94,7 +96,7 @@ func NewSet(rpID string, origins []string, opts ...Option) (*Set, error) {
 			Fix:     "list every origin the site runs on, such as https://" + rpID,
 		}
 	}
-	s := &Set{rpID: rpID, accepted: make(map[string]struct{}, len(origins)+len(o.related))}
+	s := &Set{rpID: rpID, rpIDHash: sha256.Sum256([]byte(rpID)), accepted: make(map[string]struct{}, len(origins)+len(o.related))}
 	for i, raw := range origins {
 		field := "Origins[" + strconv.Itoa(i) + "]"
 		norm, web, problem, fix := parseConfigured(raw)
@@ -174,6 +176,17 @@ func (s *Set) RPID() string {
 		return ""
 	}
 	return s.rpID
+}
+
+// RPIDHash returns SHA-256 of the RP ID: the rpIdHash that authenticator
+// data must carry. It is computed once, when the set is built, rather than
+// once per ceremony. A nil or zero Set returns the zero array, which no
+// SHA-256 output equals in practice.
+func (s *Set) RPIDHash() [sha256.Size]byte {
+	if s == nil {
+		return [sha256.Size]byte{}
+	}
+	return s.rpIDHash
 }
 
 // Origins returns the accepted origins, normalised, in configuration order:

@@ -1,6 +1,7 @@
 package origin
 
 import (
+	"crypto/sha256"
 	"errors"
 	"slices"
 	"strings"
@@ -57,6 +58,9 @@ func TestNewSetAccepts(t *testing.T) {
 			}
 			if s.RPID() != tt.rpID {
 				t.Errorf("RPID() = %q", s.RPID())
+			}
+			if got, want := s.RPIDHash(), sha256.Sum256([]byte(tt.rpID)); got != want {
+				t.Errorf("RPIDHash() = %x, want SHA-256(%q) = %x", got, tt.rpID, want)
 			}
 			for _, o := range tt.want {
 				if err := s.Check(o); err != nil {
@@ -251,6 +255,9 @@ func TestSetAccessors(t *testing.T) {
 
 func TestNilAndZeroSet(t *testing.T) {
 	var nilSet *Set
+	if nilSet.RPIDHash() != ([sha256.Size]byte{}) || new(Set).RPIDHash() != ([sha256.Size]byte{}) {
+		t.Error("nil or zero set has an RP ID hash")
+	}
 	if nilSet.RPID() != "" || nilSet.Origins() != nil || nilSet.CrossOriginAllowed() || nilSet.TopOrigins() != nil || nilSet.RelatedOrigins() != nil {
 		t.Error("nil set accessors")
 	}
