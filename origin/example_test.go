@@ -52,3 +52,16 @@ func ExampleAllowCrossOrigin() {
 	// <nil>
 	// cross-origin-not-allowed
 }
+
+func ExampleSet_RPIDHash() {
+	set, err := origin.NewSet("example.com", []string{"https://example.com"})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The first 32 bytes of authenticator data must equal it.
+	h := set.RPIDHash()
+	fmt.Printf("%x\n", h)
+	// Output:
+	// a379a6f6eeafb9a55e378c118034e2751e682fab9f2d30ab13d2125586ce1947
+}
