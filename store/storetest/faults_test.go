@@ -137,6 +137,7 @@ type refCredentials struct {
 	fault string
 	mu    sync.Mutex
 	recs  []*credential.Record
+	gap   raceGap // create-not-atomic
 }
 
 // sameID compares credential IDs, or only a prefix of them under the
@@ -168,9 +169,7 @@ func (s *refCredentials) Create(_ context.Context, rec *credential.Record) error
 		}
 	}
 	if s.fault == "create-not-atomic" {
-		s.mu.Unlock()
-		time.Sleep(time.Millisecond)
-		s.mu.Lock()
+		s.gap.wait(&s.mu)
 	}
 	c := rec.Clone()
 	switch s.fault {
@@ -337,6 +336,37 @@ type refSessions struct {
 	fault string
 	mu    sync.Mutex
 	m     map[[32]byte]refSession
+	gap   raceGap // take-not-atomic
+}
+
+// raceGap is the gap a not-atomic fault opens between its check and its
+// write. A fixed sleep in the gap is not enough: on a host that takes our
+// CPUs away for milliseconds at a time, the suite's racers can pass through
+// one by one and the fault goes unseen (it did once in CI with 1 ms). So a
+// caller in the gap waits until a second caller is in it too, which is the
+// race the suite means to provoke, and a caller alone waits at most
+// raceWindow, so that the suite's one-at-a-time calls stay fast.
+type raceGap struct {
+	in int // callers between check and write; the owner's mu guards it
+}
+
+const raceWindow = 50 * time.Millisecond
+
+// wait is called with mu held and returns with mu held, having released it
+// for the gap.
+func (g *raceGap) wait(mu *sync.Mutex) {
+	g.in++
+	deadline := time.Now().Add(raceWindow)
+	for g.in < 2 && time.Now().Before(deadline) {
+		mu.Unlock()
+		time.Sleep(50 * time.Microsecond)
+		mu.Lock()
+	}
+	// Let the second caller see this one too before either writes.
+	mu.Unlock()
+	time.Sleep(time.Millisecond)
+	mu.Lock()
+	g.in--
 }
 
 type refSession struct {
@@ -376,9 +406,7 @@ func (s *refSessions) Take(_ context.Context, key [32]byte) ([]byte, error) {
 	case "take-keeps":
 		return e.state, nil
 	case "take-not-atomic":
-		s.mu.Unlock()
-		time.Sleep(time.Millisecond)
-		s.mu.Lock()
+		s.gap.wait(&s.mu)
 	}
 	delete(s.m, key)
 	return e.state, nil
