@@ -160,3 +160,53 @@ func (m *cpuMeter) stop() {
 		m.b.ReportMetric(float64(end-m.start)/float64(m.b.N), "cpu-ns/op")
 	}
 }
+
+// TestFinishLoginAllocations holds the login path BenchmarkFinishLogin
+// measures to its allocation count, so that a new allocation on it is a
+// decision rather than an accident.
+func TestFinishLoginAllocations(t *testing.T) {
+	const runs = 50
+	// Session state, the body and its decoded members, the client data,
+	// the COSE key, two record clones in the memory store, the updated
+	// record and the Login, and ECDSA's own ten (BenchmarkVerifyES256Bare).
+	const ceiling = 40
+	ctx := context.Background()
+	creds := memory.NewCredentials()
+	rp, err := passkey.New(passkey.Config{
+		RPID: testRPID, RPName: "Example", Origins: []string{testOrigin},
+		Algorithms:  []cose.Algorithm{cose.ES256},
+		Credentials: creds,
+		Sessions:    memory.NewSessions(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := passkeytest.New(passkeytest.Config{Seed: []byte("allocs"), Algorithms: []int64{passkeytest.AlgES256}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	register(t, &env{rp: rp, creds: creds}, a, passkey.User{Handle: []byte("allocs-user"), Name: "allocs"})
+	// AllocsPerRun calls the function once more than runs, to warm up.
+	sids := make([]string, runs+1)
+	bodies := make([][]byte, runs+1)
+	for i := range sids {
+		o, sid, err := rp.BeginLogin(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bodies[i], err = a.Get(mustJSON(t, o), testOrigin); err != nil {
+			t.Fatal(err)
+		}
+		sids[i] = sid
+	}
+	i := 0
+	got := testing.AllocsPerRun(runs, func() {
+		if _, err := rp.FinishLogin(ctx, sids[i], bodies[i]); err != nil {
+			t.Fatalf("login %d: %v", i, err)
+		}
+		i++
+	})
+	if got > ceiling {
+		t.Errorf("FinishLogin allocates %v times per login, want at most %d", got, ceiling)
+	}
+}
