@@ -171,37 +171,18 @@ func TestFinishLoginAllocations(t *testing.T) {
 	// record and the Login, and ECDSA's own ten (BenchmarkVerifyES256Bare).
 	const ceiling = 40
 	ctx := context.Background()
-	creds := memory.NewCredentials()
-	rp, err := passkey.New(passkey.Config{
-		RPID: testRPID, RPName: "Example", Origins: []string{testOrigin},
-		Algorithms:  []cose.Algorithm{cose.ES256},
-		Credentials: creds,
-		Sessions:    memory.NewSessions(),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := passkeytest.New(passkeytest.Config{Seed: []byte("allocs"), Algorithms: []int64{passkeytest.AlgES256}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	register(t, &env{rp: rp, creds: creds}, a, passkey.User{Handle: []byte("allocs-user"), Name: "allocs"})
+	e := newEnv(t)
+	a := newAuthenticator(t, passkeytest.Config{Algorithms: []int64{passkeytest.AlgES256}})
+	register(t, e, a, newUser("allocs"))
 	// AllocsPerRun calls the function once more than runs, to warm up.
 	sids := make([]string, runs+1)
 	bodies := make([][]byte, runs+1)
 	for i := range sids {
-		o, sid, err := rp.BeginLogin(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if bodies[i], err = a.Get(mustJSON(t, o), testOrigin); err != nil {
-			t.Fatal(err)
-		}
-		sids[i] = sid
+		sids[i], bodies[i] = getBody(t, e, a, nil)
 	}
 	i := 0
 	got := testing.AllocsPerRun(runs, func() {
-		if _, err := rp.FinishLogin(ctx, sids[i], bodies[i]); err != nil {
+		if _, err := e.rp.FinishLogin(ctx, sids[i], bodies[i]); err != nil {
 			t.Fatalf("login %d: %v", i, err)
 		}
 		i++
